@@ -1,0 +1,95 @@
+using System.Buffers;
+using System.Buffers.Binary;
+
+namespace AppProtocol.Framing;
+
+/// <summary>Parses frames from bytes: pure, no I/O. One parser per connection; not thread-safe.</summary>
+/// <remarks>
+/// <see cref="TryParse(ref ReadOnlySequence{byte}, out Frame)"/> returns <see langword="false"/> while a frame is
+/// incomplete, and throws <see cref="ProtocolException"/> only when the bytes received so far already break the protocol.
+/// It never resynchronises: after an exception the rest of the stream is meaningless.
+/// </remarks>
+public sealed class FrameParser
+{
+    private const int ProtoheaderLength = 2;
+    private readonly HeaderParser _headerParser;
+
+    /// <summary>Creates a parser that enforces the given limits.</summary>
+    /// <param name="limits">The limits; <see cref="FrameLimits.Default"/> when <see langword="null"/>.</param>
+    public FrameParser(FrameLimits? limits = null)
+    {
+        Limits = limits ?? FrameLimits.Default;
+        _headerParser = new HeaderParser(Limits);
+    }
+
+    /// <summary>The limits this parser enforces.</summary>
+    public FrameLimits Limits { get; }
+
+    /// <summary>Parses one frame from the start of <paramref name="buffer"/> and slices the buffer past it.</summary>
+    /// <param name="buffer">The bytes received; on success, what follows the frame.</param>
+    /// <param name="frame">The frame, its content a slice of <paramref name="buffer"/>.</param>
+    /// <returns><see langword="true"/> for a whole frame; <see langword="false"/> when more bytes are needed (the buffer is left as it was).</returns>
+    /// <exception cref="ProtocolException">The bytes break the protocol.</exception>
+    public bool TryParse(ref ReadOnlySequence<byte> buffer, out Frame frame)
+    {
+        if (!TryParse(buffer, out frame, out long frameLength))
+        {
+            return false;
+        }
+
+        buffer = buffer.Slice(frameLength);
+        return true;
+    }
+
+    /// <summary>Parses one frame; on failure, <paramref name="requiredLength"/> is how long the buffer must grow before another try can succeed.</summary>
+    internal bool TryParse(in ReadOnlySequence<byte> buffer, out Frame frame, out long requiredLength)
+    {
+        frame = default;
+        if (buffer.Length < ProtoheaderLength)
+        {
+            requiredLength = ProtoheaderLength;
+            return false;
+        }
+
+        int headerLength = ReadProtoheader(buffer);
+        if (headerLength == 0)
+        {
+            throw new ProtocolException(ProtocolError.EmptyHeader, "The protoheader is 0: a JSON header cannot be empty.");
+        }
+
+        if (headerLength > Limits.MaxHeaderLength)
+        {
+            throw new ProtocolException(ProtocolError.HeaderTooLarge, $"The JSON header is {headerLength} bytes, more than the limit of {Limits.MaxHeaderLength}.");
+        }
+
+        long headerEnd = ProtoheaderLength + headerLength;
+        if (buffer.Length < headerEnd)
+        {
+            requiredLength = headerEnd;
+            return false;
+        }
+
+        FrameHeader header = _headerParser.Parse(buffer.Slice(ProtoheaderLength, headerLength));
+        requiredLength = headerEnd + header.ContentLength;
+        if (buffer.Length < requiredLength)
+        {
+            return false;
+        }
+
+        frame = new Frame(header, buffer.Slice(headerEnd, header.ContentLength));
+        return true;
+    }
+
+    private static int ReadProtoheader(in ReadOnlySequence<byte> buffer)
+    {
+        ReadOnlySpan<byte> first = buffer.FirstSpan;
+        if (first.Length >= ProtoheaderLength)
+        {
+            return BinaryPrimitives.ReadUInt16BigEndian(first);
+        }
+
+        Span<byte> bytes = stackalloc byte[ProtoheaderLength];
+        buffer.Slice(0, ProtoheaderLength).CopyTo(bytes);
+        return BinaryPrimitives.ReadUInt16BigEndian(bytes);
+    }
+}

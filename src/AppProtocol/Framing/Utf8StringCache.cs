@@ -1,0 +1,45 @@
+namespace AppProtocol.Framing;
+
+/// <summary>Turns short UTF-8 values into strings, handing back the same string for the same bytes, so that steady traffic allocates none.</summary>
+internal sealed class Utf8StringCache
+{
+    private const int Capacity = 8;
+    private const int MaxCachedLength = 128;
+    private static readonly string[] WellKnown =
+    [
+        ContentTypes.Json, ContentTypes.Utf8Encoding, ContentTypes.BinaryEncoding,
+        ContentTypes.ClientBinary, ContentTypes.ServerBinary,
+    ];
+
+    private static readonly byte[][] WellKnownUtf8 = [.. WellKnown.Select(System.Text.Encoding.UTF8.GetBytes)];
+    private readonly (byte[] Utf8, string Value)[] _recent = new (byte[], string)[Capacity];
+    private int _next;
+
+    public string GetString(ReadOnlySpan<byte> utf8)
+    {
+        for (int i = 0; i < WellKnownUtf8.Length; i++)
+        {
+            if (utf8.SequenceEqual(WellKnownUtf8[i]))
+            {
+                return WellKnown[i];
+            }
+        }
+
+        foreach ((byte[] cached, string value) in _recent)
+        {
+            if (cached is not null && utf8.SequenceEqual(cached))
+            {
+                return value;
+            }
+        }
+
+        string result = System.Text.Encoding.UTF8.GetString(utf8);
+        if (utf8.Length <= MaxCachedLength)
+        {
+            _recent[_next] = (utf8.ToArray(), result);
+            _next = (_next + 1) % Capacity;
+        }
+
+        return result;
+    }
+}
