@@ -6,6 +6,10 @@ namespace AppProtocol.Framing;
 /// <summary>Writes a string as a JSON string literal the way Python's <c>json.dumps(ensure_ascii=False)</c> does: raw UTF-8, escaping only quotes, backslashes and control characters.</summary>
 internal static class JsonStringEscaper
 {
+    // Printable ASCII but the two characters JSON escapes; ContainsAnyExceptInRange was measured to allocate here.
+    private static readonly SearchValues<char> PlainAscii =
+        SearchValues.Create([.. Enumerable.Range(' ', '~' - ' ' + 1).Select(c => (char)c).Where(c => c is not ('"' or '\\'))]);
+
     /// <summary>The length of the quoted, escaped UTF-8 literal.</summary>
     public static int GetLength(string value)
     {
@@ -46,8 +50,7 @@ internal static class JsonStringEscaper
         return written;
     }
 
-    private static bool IsPlainAscii(string value) =>
-        !value.AsSpan().ContainsAnyExceptInRange(' ', '~') && !value.AsSpan().ContainsAny('"', '\\');
+    private static bool IsPlainAscii(string value) => !value.AsSpan().ContainsAnyExcept(PlainAscii);
 
     private static StringRuneEnumerator Runes(string value)
     {
