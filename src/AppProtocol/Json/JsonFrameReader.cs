@@ -112,16 +112,21 @@ public static class JsonFrameReader
 
     private static bool IsValidUtf8(in ReadOnlySequence<byte> content)
     {
-        // A decoder carries a character split across segments over to the next one.
+        // Convert (unlike GetCharCount) keeps a character split across segments in the decoder's state.
         Decoder decoder = TextEncodings.StrictUtf8.GetDecoder();
+        Span<char> scratch = stackalloc char[256];
         try
         {
             foreach (ReadOnlyMemory<byte> segment in content)
             {
-                decoder.GetCharCount(segment.Span, flush: false);
+                for (ReadOnlySpan<byte> bytes = segment.Span; !bytes.IsEmpty;)
+                {
+                    decoder.Convert(bytes, scratch, flush: false, out int used, out _, out _);
+                    bytes = bytes[used..];
+                }
             }
 
-            decoder.GetCharCount([], flush: true);
+            decoder.Convert([], scratch, flush: true, out _, out _, out _);
             return true;
         }
         catch (DecoderFallbackException)

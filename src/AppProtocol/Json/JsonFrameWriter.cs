@@ -16,7 +16,7 @@ namespace AppProtocol.Json;
 public static class JsonFrameWriter
 {
     [ThreadStatic]
-    private static Scratch? t_scratch;
+    private static Scratch? _perThreadScratch;
 
     /// <summary>Writes a frame whose content is <paramref name="value"/> serialized with source-generated metadata (trim- and AOT-safe).</summary>
     /// <typeparam name="T">The value's type.</typeparam>
@@ -30,8 +30,8 @@ public static class JsonFrameWriter
         ArgumentNullException.ThrowIfNull(typeInfo);
 
         // Take the scratch for the duration, so a serializer that re-enters this method gets its own.
-        Scratch scratch = t_scratch ?? new Scratch();
-        t_scratch = null;
+        Scratch scratch = _perThreadScratch ?? new Scratch();
+        _perThreadScratch = null;
         try
         {
             scratch.Writer.Reset(scratch.Buffer);
@@ -42,7 +42,7 @@ public static class JsonFrameWriter
         finally
         {
             scratch.Buffer.Reset();
-            t_scratch = scratch;
+            _perThreadScratch = scratch;
         }
     }
 
@@ -60,7 +60,7 @@ public static class JsonFrameWriter
     {
         public PooledBufferWriter Buffer { get; } = new();
 
-        // Non-ASCII text is written raw, as the reference does (it sends ensure_ascii=False JSON).
+        // Non-ASCII text of the BMP is written raw, as the reference does (ensure_ascii=False); System.Text.Json still escapes astral characters, which decode the same.
         public Utf8JsonWriter Writer { get; } = new(Stream.Null, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true });
     }
 }

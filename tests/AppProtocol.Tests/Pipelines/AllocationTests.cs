@@ -1,6 +1,5 @@
 using System.IO.Pipelines;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 using AppProtocol.Framing;
 using AppProtocol.Json;
 using AppProtocol.Pipelines;
@@ -9,7 +8,7 @@ using AppProtocol.Tests.Support;
 namespace AppProtocol.Tests.Pipelines;
 
 /// <summary>The hot paths allocate nothing per frame in steady state. Everything runs on this thread (the pipe completes synchronously), so the thread's allocation counter sees all of it.</summary>
-public partial class AllocationTests
+public class AllocationTests
 {
     private const int Frames = 10_000;
 
@@ -93,10 +92,4 @@ public partial class AllocationTests
             throw new InvalidOperationException("Round trip check failed.");
         }
     }
-
-    public sealed record SearchRequest(string Action, string Value);
-
-    [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
-    [JsonSerializable(typeof(SearchRequest))]
-    private sealed partial class TestJsonContext : JsonSerializerContext;
 }
