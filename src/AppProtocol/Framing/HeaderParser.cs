@@ -129,7 +129,7 @@ internal sealed class HeaderParser
             }
             else
             {
-                string name = reader.GetString()!;
+                string name = GetEscapedString(ref reader);
                 reader.Read();
                 CheckDepth(reader, _limits.MaxHeaderDepth);
                 extra ??= new Dictionary<string, JsonElement>(StringComparer.Ordinal);
@@ -233,7 +233,20 @@ internal sealed class HeaderParser
             throw new ProtocolException(ProtocolError.InvalidHeaderValue, $"Header '{name}' must be a string, not a {Describe(reader.TokenType)}.");
         }
 
-        return reader.ValueIsEscaped ? reader.GetString()! : _strings.GetString(reader.ValueSpan);
+        return reader.ValueIsEscaped ? GetEscapedString(ref reader) : _strings.GetString(reader.ValueSpan);
+    }
+
+    private static string GetEscapedString(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            return reader.GetString()!;
+        }
+        catch (InvalidOperationException ex)
+        {
+            // An escaped lone surrogate ("\ud800") is valid JSON syntax but names no character UTF-8 can hold.
+            throw new ProtocolException(ProtocolError.InvalidHeaderEncoding, "The JSON header has a string escaping an unpaired surrogate.", ex);
+        }
     }
 
     // Walks a copy of the reader over one value, so that depth fails with its own reason before the value is materialized.

@@ -43,6 +43,14 @@ public class HeaderRulesTests
         Assert.Equal(ProtocolError.DuplicateHeader, Assert.Throws<ProtocolException>(() => Parse(header, "")).Error);
     }
 
+    [Theory]
+    [InlineData("""{"byteorder": "little", "content-type": "\ud800", "content-encoding": "binary", "content-length": 0}""")]
+    [InlineData("""{"byteorder": "little", "content-type": "a", "content-encoding": "binary", "content-length": 0, "\udc00x": 1}""")]
+    public void Escaped_lone_surrogates_in_names_and_values_are_a_protocol_error(string header)
+    {
+        Assert.Equal(ProtocolError.InvalidHeaderEncoding, Assert.Throws<ProtocolException>(() => Parse(header, "")).Error);
+    }
+
     [Fact]
     public void Missing_member_message_matches_the_reference()
     {
