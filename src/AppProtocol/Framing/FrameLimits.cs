@@ -13,11 +13,14 @@ public sealed record FrameLimits
     /// <summary>The default <see cref="MaxHeaderDepth"/>: 16 nested containers, the header object included.</summary>
     public const int DefaultMaxHeaderDepth = 16;
 
+    /// <summary>The largest <see cref="MaxContentLength"/> that can be set: a whole frame's length must still fit a <see cref="long"/>.</summary>
+    public const long MaxSupportedContentLength = long.MaxValue - 2 - ushort.MaxValue;
+
     /// <summary>The limits every parser uses unless told otherwise.</summary>
     public static FrameLimits Default { get; } = new();
 
-    /// <summary>The largest <c>content-length</c> accepted. Default 16 MiB.</summary>
-    public long MaxContentLength { get; init => field = value >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(MaxContentLength)); } = DefaultMaxContentLength;
+    /// <summary>The largest <c>content-length</c> accepted, from 0 to <see cref="MaxSupportedContentLength"/>. Default 16 MiB.</summary>
+    public long MaxContentLength { get; init => field = value is >= 0 and <= MaxSupportedContentLength ? value : throw new ArgumentOutOfRangeException(nameof(MaxContentLength)); } = DefaultMaxContentLength;
 
     /// <summary>The largest JSON header accepted, in bytes, from 1 to 65,535 (the most the protoheader can announce). Default 65,535.</summary>
     public int MaxHeaderLength { get; init => field = value is >= 1 and <= ushort.MaxValue ? value : throw new ArgumentOutOfRangeException(nameof(MaxHeaderLength)); } = ushort.MaxValue;

@@ -88,6 +88,12 @@ internal sealed class HeaderParser
         {
             throw new ProtocolException(ProtocolError.InvalidHeaderJson, $"The JSON header is not valid JSON: {ex.Message}", ex);
         }
+        catch (InvalidOperationException ex)
+        {
+            // The reader's verdict on an escaped lone surrogate ("\ud800"), in a name or a value, when it unescapes or
+            // compares it: valid JSON syntax, but no character that UTF-8 (or the reference's reply) could hold.
+            throw new ProtocolException(ProtocolError.InvalidHeaderEncoding, "The JSON header has a string escaping an unpaired surrogate.", ex);
+        }
     }
 
     private FrameHeader ReadObject(ref Utf8JsonReader reader)
@@ -129,7 +135,7 @@ internal sealed class HeaderParser
             }
             else
             {
-                string name = GetEscapedString(ref reader);
+                string name = reader.GetString()!;
                 reader.Read();
                 CheckDepth(reader, _limits.MaxHeaderDepth);
                 extra ??= new Dictionary<string, JsonElement>(StringComparer.Ordinal);
@@ -233,20 +239,7 @@ internal sealed class HeaderParser
             throw new ProtocolException(ProtocolError.InvalidHeaderValue, $"Header '{name}' must be a string, not a {Describe(reader.TokenType)}.");
         }
 
-        return reader.ValueIsEscaped ? GetEscapedString(ref reader) : _strings.GetString(reader.ValueSpan);
-    }
-
-    private static string GetEscapedString(ref Utf8JsonReader reader)
-    {
-        try
-        {
-            return reader.GetString()!;
-        }
-        catch (InvalidOperationException ex)
-        {
-            // An escaped lone surrogate ("\ud800") is valid JSON syntax but names no character UTF-8 can hold.
-            throw new ProtocolException(ProtocolError.InvalidHeaderEncoding, "The JSON header has a string escaping an unpaired surrogate.", ex);
-        }
+        return reader.ValueIsEscaped ? reader.GetString()! : _strings.GetString(reader.ValueSpan);
     }
 
     // Walks a copy of the reader over one value, so that depth fails with its own reason before the value is materialized.

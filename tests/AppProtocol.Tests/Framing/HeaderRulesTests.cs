@@ -46,6 +46,8 @@ public class HeaderRulesTests
     [Theory]
     [InlineData("""{"byteorder": "little", "content-type": "\ud800", "content-encoding": "binary", "content-length": 0}""")]
     [InlineData("""{"byteorder": "little", "content-type": "a", "content-encoding": "binary", "content-length": 0, "\udc00x": 1}""")]
+    [InlineData("""{"byteorder": "\ud83d", "content-type": "a", "content-encoding": "binary", "content-length": 0}""")]
+    [InlineData("""{"byteorder": "little", "content-type": "a", "content-encoding": "binary", "content\ud800length": 0}""")]
     public void Escaped_lone_surrogates_in_names_and_values_are_a_protocol_error(string header)
     {
         Assert.Equal(ProtocolError.InvalidHeaderEncoding, Assert.Throws<ProtocolException>(() => Parse(header, "")).Error);
@@ -78,6 +80,17 @@ public class HeaderRulesTests
         Assert.Equal("""{"byteorder": "little", "content-type": "a\"b\\c\n\u0001é🐶", "content-encoding": "binary", "content-length": 0}""", json);
         Assert.Equal(Encoding.UTF8.GetByteCount(json), BinaryPrimitives.ReadUInt16BigEndian(output.WrittenSpan));
         Assert.Equal(header.ContentType, Parse(json, "").Header.ContentType);
+    }
+
+    [Fact]
+    public void The_largest_content_limit_leaves_room_for_the_frame_length()
+    {
+        var parser = new FrameParser(new FrameLimits { MaxContentLength = FrameLimits.MaxSupportedContentLength });
+        byte[] header = Encoding.UTF8.GetBytes($$"""{"byteorder": "little", "content-type": "a", "content-encoding": "b", "content-length": {{FrameLimits.MaxSupportedContentLength}}}""");
+        var buffer = new ReadOnlySequence<byte>([(byte)(header.Length >> 8), (byte)header.Length, .. header, 1, 2, 3]);
+
+        Assert.False(parser.TryParse(ref buffer, out _));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new FrameLimits { MaxContentLength = long.MaxValue });
     }
 
     [Fact]
