@@ -41,6 +41,7 @@ static int Replay(string[] paths)
             failures++;
             Console.WriteLine($"FAIL  {file} ({Convert.ToHexString(input)})");
             Console.WriteLine($"      {ex.GetType().FullName}: {ex.Message}");
+            Console.WriteLine(ex.StackTrace);
         }
     }
 
