@@ -64,6 +64,7 @@ public sealed class AcceptedOddFramesTests
     [InlineData("no whitespace", "{\"byteorder\":\"big\",\"content-length\":3,\"content-type\":\"binary/x\",\"content-encoding\":\"binary\"}")]
     [InlineData("whitespace everywhere", " \t\r\n{ \"content-encoding\" :\n\"binary\" , \"content-type\":\"binary/x\",\"byteorder\":\"little\",\"content-length\" : 3 }\n ")]
     [InlineData("escaped names and values", "{\"\\u0062yteorder\":\"\\u0062ig\",\"content\\u002dlength\":3,\"content-type\":\"binary\\/x\",\"content-encoding\":\"binary\"}")]
+    [InlineData("escaped surrogate pair", "{\"byteorder\":\"big\",\"content-length\":3,\"content-type\":\"binary/\\ud83d\\udc36\",\"content-encoding\":\"binary\",\"\\ud83d\\udc3e\":1}")]
     [InlineData("-0 as content-length", "{\"byteorder\":\"big\",\"content-length\":-0,\"content-type\":\"binary/x\",\"content-encoding\":\"binary\"}")]
     public void Any_valid_JSON_layout_is_accepted(string layout, string header)
     {

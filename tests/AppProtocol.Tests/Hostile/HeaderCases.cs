@@ -20,6 +20,9 @@ internal static class HeaderCases
     public static HostileCase LoneSurrogateInContentType { get; } =
         new("lone surrogate escape in content-type", Frame(HeaderWith("content-type", "\"\\ud800\"")), ProtocolError.InvalidHeaderEncoding);
 
+    public static HostileCase LoneSurrogateInByteOrder { get; } =
+        new("lone surrogate escape in byteorder", Frame(HeaderWith("byteorder", "\"\\ud83d\"")), ProtocolError.InvalidHeaderEncoding);
+
     public static HostileCase LoneSurrogateInExtraName { get; } =
         new("lone surrogate escape in an extra member's name", Frame(Header(extra: "\"\\udc00x\": 1")), ProtocolError.InvalidHeaderEncoding);
 

@@ -6,7 +6,7 @@ namespace AppProtocol.Tests.Hostile;
 public sealed class HeaderHostileInputTests
 {
     private const string LoneSurrogateBug =
-        "library bug: Utf8JsonReader.GetString throws InvalidOperationException on an escaped lone surrogate; HeaderParser lets it escape";
+        "library bug: Utf8JsonReader.GetString throws InvalidOperationException (and ValueTextEquals) throw InvalidOperationException on an escaped lone surrogate; HeaderParser lets it escape";
 
     public static TheoryData<string> Cases() => HeaderCases.Names();
 
@@ -51,6 +51,10 @@ public sealed class HeaderHostileInputTests
     [Fact(Skip = LoneSurrogateBug)]
     public void Lone_surrogate_escape_in_content_type_is_a_protocol_error() =>
         AssertFails(HeaderCases.LoneSurrogateInContentType);
+
+    [Fact(Skip = LoneSurrogateBug)]
+    public void Lone_surrogate_escape_in_byteorder_is_a_protocol_error() =>
+        AssertFails(HeaderCases.LoneSurrogateInByteOrder);
 
     [Fact(Skip = LoneSurrogateBug)]
     public void Lone_surrogate_escape_in_an_extra_member_name_is_a_protocol_error() =>
