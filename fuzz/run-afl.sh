@@ -25,7 +25,6 @@ sharpfuzz "$bin/AppProtocol.dll"
 # dotnet is not an AFL-instrumented binary (SharpFuzz talks to afl-fuzz itself), hence AFL_SKIP_BIN_CHECK.
 # Shared CI-like machines lack the performance governor and a core_pattern AFL likes; neither matters for finding bugs.
 export AFL_SKIP_BIN_CHECK=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_AUTORESUME=1 AFL_NO_UI=1
-export DOTNET_TieredPGO=0
 afl-fuzz -i "$here/corpus" -o "$out" -x "$here/frame.dict" -t 10000 -m none -V "$seconds" -- dotnet "$bin/AppProtocol.Fuzz.dll"
 
 stats="$out/default/fuzzer_stats"
