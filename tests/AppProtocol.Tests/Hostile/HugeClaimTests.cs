@@ -1,0 +1,81 @@
+using System.Buffers;
+using AppProtocol.Framing;
+using AppProtocol.Pipelines;
+using static AppProtocol.Tests.Hostile.HostileFrames;
+
+namespace AppProtocol.Tests.Hostile;
+
+/// <summary>A header that claims far more content than arrives: nothing is allocated for it and no frame completes.</summary>
+public sealed class HugeClaimTests
+{
+    private static readonly FrameLimits Unlimited = new() { MaxContentLength = long.MaxValue };
+
+    public static TheoryData<string, long> Claims() => new()
+    {
+        { "16 MiB, at the default limit", FrameLimits.DefaultMaxContentLength },
+        { "2^62 under an unlimited reader", 1L << 62 },
+    };
+
+    private const string OverflowBug =
+        "library bug: FrameParser computes headerEnd + content-length without overflow check; near 2^63 it wraps and Slice throws ArgumentOutOfRangeException";
+
+    [Theory]
+    [MemberData(nameof(Claims))]
+    public void FrameReader_allocates_nothing_for_a_claimed_length_and_never_completes(string claim, long contentLength)
+    {
+        FrameLimits limits = contentLength > FrameLimits.DefaultMaxContentLength ? Unlimited : FrameLimits.Default;
+        byte[] sent = Frame(HeaderWith("content-length", contentLength.ToString(System.Globalization.CultureInfo.InvariantCulture)), "few bytes"u8.ToArray());
+        var pipe = InlinePipe();
+        var reader = new FrameReader(pipe.Reader, limits);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        ValueTask<Frame?> read = reader.ReadFrameAsync();
+        for (int i = 0; i < sent.Length; i++)
+        {
+            pipe.Send(sent.AsSpan(i, 1));
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.False(read.IsCompleted, claim);
+        Assert.True(reader.IsMidFrame);
+        Assert.InRange(allocated, 0, HostileRead.AllocationSlack);
+
+        pipe.Writer.Complete();
+        ProtocolException ex = Assert.Throws<ProtocolException>(() => read.AsTask().GetAwaiter().GetResult());
+        Assert.Equal(ProtocolError.TruncatedFrame, ex.Error);
+    }
+
+    [Theory]
+    [MemberData(nameof(Claims))]
+    public void FrameParser_asks_for_exactly_the_claimed_length(string claim, long contentLength)
+    {
+        FrameLimits limits = contentLength > FrameLimits.DefaultMaxContentLength ? Unlimited : FrameLimits.Default;
+        byte[] header = System.Text.Encoding.UTF8.GetBytes(HeaderWith("content-length", contentLength.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+        byte[] sent = Frame(header, "few bytes"u8.ToArray());
+
+        bool parsed = new FrameParser(limits).TryParse(new ReadOnlySequence<byte>(sent), out _, out long required);
+
+        Assert.False(parsed, claim);
+        Assert.True(required > sent.Length, $"Required {required}.");
+        Assert.Equal(2 + header.Length + contentLength, required);
+    }
+
+    [Fact(Skip = OverflowBug)]
+    public void FrameParser_waits_for_a_content_length_of_2_pow_63_minus_1()
+    {
+        byte[] sent = Frame(HeaderWith("content-length", long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture)), "few bytes"u8.ToArray());
+        var buffer = new ReadOnlySequence<byte>(sent);
+
+        Assert.False(new FrameParser(Unlimited).TryParse(ref buffer, out _));
+        Assert.Equal(sent.Length, buffer.Length);
+    }
+
+    [Fact(Skip = OverflowBug)]
+    public void FrameReader_reports_a_truncated_frame_for_a_content_length_of_2_pow_63_minus_1()
+    {
+        byte[] sent = Frame(HeaderWith("content-length", long.MaxValue.ToString(System.Globalization.CultureInfo.InvariantCulture)), "few bytes"u8.ToArray());
+
+        Assert.Equal(ProtocolError.TruncatedFrame, HostileRead.ReadFromPipe(sent, Unlimited, 1, out int frames, out _));
+        Assert.Equal(0, frames);
+    }
+}
