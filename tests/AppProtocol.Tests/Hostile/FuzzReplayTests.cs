@@ -11,13 +11,9 @@ public sealed class FuzzReplayTests
     private const int MutationIterations = 10000;
     private const int Seed = 20261124;
 
-    // Library bug, reported and reproduced by the skipped Finding_* tests below: segmented UTF-8 text/json content is
-    // checked wrongly. Until it is fixed the mutation run leaves out only that comparison; put FuzzChecks.All back then.
-    private const FuzzChecks MutationChecks = FuzzChecks.All & ~FuzzChecks.SegmentedJsonContent;
+    private const FuzzChecks MutationChecks = FuzzChecks.All;
 
-    private const string LoneSurrogateBug = "library bug: an escaped lone surrogate in a header string escapes FrameParser as InvalidOperationException";
 
-    private const string Utf8SplitBug = "library bug: JsonFrameReader.IsValidUtf8 uses Decoder.GetCharCount, which keeps no state between segments";
 
     public static TheoryData<string> CorpusNames() => FuzzCorpus.Names(FuzzCorpus.CorpusFolder);
 
@@ -74,23 +70,23 @@ public sealed class FuzzReplayTests
         Assert.True(reasons.Count >= 10, $"Mutants reached only these errors: {string.Join(", ", reasons)}.");
     }
 
-    [Fact(Skip = Utf8SplitBug)]
+    [Fact]
     public void Finding_valid_utf8_character_split_across_segments_reads_as_in_one_buffer() =>
         FrameFuzzTarget.Run(File.ReadAllBytes(Path.Combine(FuzzCorpus.FindingsFolder, "utf8-char-split-across-segments.bin")));
 
-    [Fact(Skip = Utf8SplitBug)]
+    [Fact]
     public void Finding_invalid_utf8_split_across_segments_is_invalid_content_as_in_one_buffer() =>
         FrameFuzzTarget.Run(File.ReadAllBytes(Path.Combine(FuzzCorpus.FindingsFolder, "invalid-utf8-split-across-segments.bin")));
 
-    [Fact(Skip = LoneSurrogateBug)]
+    [Fact]
     public void Finding_lone_surrogate_escape_in_content_type_is_a_protocol_error() =>
         FrameFuzzTarget.Run(File.ReadAllBytes(Path.Combine(FuzzCorpus.FindingsFolder, "lone-surrogate-escape-in-content-type.bin")));
 
-    [Fact(Skip = LoneSurrogateBug)]
+    [Fact]
     public void Finding_lone_surrogate_escape_in_an_extra_member_name_is_a_protocol_error() =>
         FrameFuzzTarget.Run(File.ReadAllBytes(Path.Combine(FuzzCorpus.FindingsFolder, "lone-surrogate-escape-in-extra-member-name.bin")));
 
-    [Fact(Skip = LoneSurrogateBug)]
+    [Fact]
     public void Finding_lone_surrogate_escape_in_byteorder_is_a_protocol_error() =>
         FrameFuzzTarget.Run(File.ReadAllBytes(Path.Combine(FuzzCorpus.FindingsFolder, "lone-surrogate-escape-in-byteorder.bin")));
 }
