@@ -24,7 +24,7 @@ public class FrameWriteBenchmarks
     {
         _header = TestFrames.HeaderFor(Kind, Size);
         _content = TestFrames.Content(Kind, Size);
-        _pipe = new Pipe(new PipeOptions(readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, pauseWriterThreshold: 0, useSynchronizationContext: false));
+        _pipe = new Pipe(new PipeOptions(pool: new RetainingMemoryPool(), readerScheduler: PipeScheduler.Inline, writerScheduler: PipeScheduler.Inline, pauseWriterThreshold: 0, useSynchronizationContext: false));
     }
 
     [Benchmark]

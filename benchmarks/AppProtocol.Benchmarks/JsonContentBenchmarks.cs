@@ -11,7 +11,7 @@ namespace AppProtocol.Benchmarks;
 public class JsonContentBenchmarks
 {
     private readonly ArrayBufferWriter<byte> _output = new(1024);
-    private readonly SearchRequest _request = new("search", "morpheus");
+    private readonly SearchRequest _request = new() { Action = "search", Value = "morpheus" };
     private Frame _frame;
 
     [GlobalSetup]
@@ -33,10 +33,15 @@ public class JsonContentBenchmarks
     public SearchRequest? ReadObject() => JsonFrameReader.Read(_frame, BenchmarkJsonContext.Default.SearchRequest);
 }
 
-/// <summary>The sample's request content.</summary>
-public sealed record SearchRequest(
-    [property: JsonPropertyName("action")] string Action,
-    [property: JsonPropertyName("value")] string Value);
+/// <summary>The sample's request content; settable properties, because a constructor-bound type makes the serializer allocate its argument state too.</summary>
+public sealed class SearchRequest
+{
+    [JsonPropertyName("action")]
+    public string Action { get; set; } = "";
+
+    [JsonPropertyName("value")]
+    public string Value { get; set; } = "";
+}
 
 /// <summary>Source-generated metadata, as a trimmed or AOT application would use.</summary>
 [JsonSerializable(typeof(SearchRequest))]

@@ -17,7 +17,7 @@ public enum ContentKind
 internal static class TestFrames
 {
     /// <summary>The reference client's search request for <c>morpheus</c>.</summary>
-    public static byte[] SearchRequest { get; } = Encode(HeaderFor(ContentKind.Json, 42), "{\"action\": \"search\", \"value\": \"morpheus\"}"u8.ToArray());
+    public static byte[] SearchRequest { get; } = Encode("{\"action\": \"search\", \"value\": \"morpheus\"}"u8.ToArray());
 
     public static FrameHeader HeaderFor(ContentKind kind, int size) =>
         kind == ContentKind.Json ? FrameHeader.Json(size) : FrameHeader.Binary(ContentTypes.ClientBinary, size);
@@ -38,6 +38,8 @@ internal static class TestFrames
 
         return Encoding.UTF8.GetBytes("{\"pad\": \"" + new string('x', size - 11) + "\"}");
     }
+
+    public static byte[] Encode(byte[] jsonContent) => Encode(FrameHeader.Json(jsonContent.Length), jsonContent);
 
     public static byte[] Encode(FrameHeader header, byte[] content)
     {

@@ -31,6 +31,7 @@ internal sealed class LoadOptions
           --depth D                  requests in flight per connection when pipelined (default 16)
           --workload search|binary   (default search)
           --value V                  the search value (default morpheus)
+          --expect TEXT              the search result to require instead of SPEC's table (a deliberate mismatch proves the checks work)
           --size N                   binary content bytes (default 100; suffixes k, m = KiB, MiB)
           --duration S               measured seconds (default 5)
           --requests N               measure N requests instead of a duration
@@ -50,6 +51,8 @@ internal sealed class LoadOptions
     public bool BinaryWorkload { get; private set; }
 
     public string Value { get; private set; } = "morpheus";
+
+    public string? Expect { get; private set; }
 
     public int Size { get; private set; } = 100;
 
@@ -98,6 +101,7 @@ internal sealed class LoadOptions
                 case "--depth": options.Depth = Positive(value); break;
                 case "--workload": options.BinaryWorkload = ParseWorkload(value); break;
                 case "--value": options.Value = value; break;
+                case "--expect": options.Expect = value; break;
                 case "--size": options.Size = ParseSize(value); break;
                 case "--duration": options.Duration = Seconds(value); break;
                 case "--requests": options.Requests = Positive(value); break;

@@ -14,7 +14,7 @@ catch (Exception ex) when (ex is ArgumentException or FormatException or Overflo
     return 1;
 }
 
-Workload workload = options.BinaryWorkload ? Workload.Binary(options.Size) : Workload.Search(options.Value);
+Workload workload = options.BinaryWorkload ? Workload.Binary(options.Size) : Workload.Search(options.Value, options.Expect);
 string window = options.Requests is { } requests ? $"{requests} requests" : $"{options.Duration.TotalSeconds:0.##} s";
 Console.WriteLine(string.Create(
     CultureInfo.InvariantCulture,

@@ -25,12 +25,14 @@ internal sealed class Workload
     /// <summary>The whole request frame.</summary>
     public byte[] Request { get; }
 
-    /// <summary>A text/json search request; the answer must be the table's result for <paramref name="value"/> (SPEC section 3).</summary>
-    public static Workload Search(string value)
+    /// <summary>A text/json search request; the answer must be the table's result for the value (SPEC section 3).</summary>
+    /// <param name="value">The search value.</param>
+    /// <param name="expect">The result to require instead of the table's, or null.</param>
+    public static Workload Search(string value, string? expect)
     {
         string encoded = JsonEncodedText.Encode(value, JavaScriptEncoder.UnsafeRelaxedJsonEscaping).ToString();
         byte[] content = Encoding.UTF8.GetBytes($"{{\"action\": \"search\", \"value\": \"{encoded}\"}}");
-        string result = value switch
+        string result = expect ?? value switch
         {
             "morpheus" => "Follow the white rabbit. \U0001F430",
             "ring" => "In the caves beneath the Misty Mountains. \U0001F48D",
