@@ -13,6 +13,9 @@ internal enum LoadMode
 
     /// <summary>Up to <see cref="LoadOptions.Depth"/> requests in flight on each connection.</summary>
     Pipelined,
+
+    /// <summary>Each connection makes one exchange and then stays open and silent, to measure what an idle connection costs the server.</summary>
+    Idle,
 }
 
 /// <summary>A named server to load; the optional process id lets the run report the server's CPU time.</summary>
@@ -26,7 +29,8 @@ internal sealed class LoadOptions
           --host H --port P          the server (default 127.0.0.1:65432), or
           --target NAME=H:P[/PID]    repeat; two targets with --compare alternate runs against them
           --server-pid PID           report the server's CPU time (Linux /proc) for --host/--port
-          --mode oneshot|keepalive|pipelined   (default keepalive)
+          --mode oneshot|keepalive|pipelined|idle   (default keepalive; idle: C connections used once, held
+                                     for --warmup seconds, then the server's RSS growth per connection, with --server-pid)
           --connections C            concurrent connections (default 64)
           --depth D                  requests in flight per connection when pipelined (default 16)
           --workload search|binary   (default search)
@@ -144,6 +148,7 @@ internal sealed class LoadOptions
         "oneshot" => LoadMode.OneShot,
         "keepalive" => LoadMode.KeepAlive,
         "pipelined" => LoadMode.Pipelined,
+        "idle" => LoadMode.Idle,
         _ => throw new ArgumentException($"--mode {value}: expected oneshot, keepalive or pipelined."),
     };
 
