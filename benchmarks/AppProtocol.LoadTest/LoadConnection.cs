@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using AppProtocol.Framing;
 
 namespace AppProtocol.LoadTest;
@@ -117,6 +118,8 @@ internal sealed class LoadConnection
         }
     }
 
+    // Pooled state machines: these two complete asynchronously on almost every call, and would otherwise allocate each time.
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask SendAsync(int count)
     {
         long now = Stopwatch.GetTimestamp();
@@ -138,6 +141,7 @@ internal sealed class LoadConnection
         }
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask ReceiveAsync()
     {
         if (_end == _receive.Length)

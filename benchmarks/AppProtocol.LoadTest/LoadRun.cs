@@ -32,6 +32,7 @@ internal static class LoadRun
         await Task.WhenAny(all, Task.Delay(options.Warmup));
         TimeSpan clientCpu = CpuClock.Self();
         TimeSpan? serverCpu = CpuClock.Of(target.ProcessId);
+        long allocated = GC.GetTotalAllocatedBytes(precise: true);
         long started = Stopwatch.GetTimestamp();
         control.StartMeasuring();
 
@@ -46,6 +47,7 @@ internal static class LoadRun
 
         TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
         control.Stop();
+        allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
         clientCpu = CpuClock.Self() - clientCpu;
         serverCpu = CpuClock.Of(target.ProcessId) - serverCpu;
 
@@ -66,7 +68,7 @@ internal static class LoadRun
             stats.Add(connection.Stats);
         }
 
-        return new RunResult(target.Name, elapsed, stats, clientCpu, serverCpu);
+        return new RunResult(target.Name, elapsed, stats, clientCpu, allocated, serverCpu);
     }
 
     private static async Task<EndPoint> ResolveAsync(Target target)

@@ -3,7 +3,7 @@ using System.Globalization;
 namespace AppProtocol.LoadTest;
 
 /// <summary>The figures of one measured run.</summary>
-internal sealed record RunResult(string Target, TimeSpan Elapsed, ConnectionStats Stats, TimeSpan ClientCpu, TimeSpan? ServerCpu)
+internal sealed record RunResult(string Target, TimeSpan Elapsed, ConnectionStats Stats, TimeSpan ClientCpu, long ClientAllocatedBytes, TimeSpan? ServerCpu)
 {
     public double RequestsPerSecond => Stats.Requests / Elapsed.TotalSeconds;
 
@@ -22,7 +22,7 @@ internal sealed record RunResult(string Target, TimeSpan Elapsed, ConnectionStat
         var text = string.Create(
             CultureInfo.InvariantCulture,
             $"{Target}: {RequestsPerSecond,10:N0} req/s {MegabytesPerSecond,8:N2} MB/s  latency p50 {P50Ms:N3} p99 {P99Ms:N3} p99.9 {P999Ms:N3} max {Stats.Latency.Max / 1e6:N3} ms  "
-            + $"requests {Stats.Requests} errors {Stats.Errors} mismatches {Stats.Mismatches}  CPU client {Percent(ClientCpu)}");
+            + $"requests {Stats.Requests} errors {Stats.Errors} mismatches {Stats.Mismatches}  CPU client {Percent(ClientCpu)} ({ClientAllocatedBytes / (double)Math.Max(1, Stats.Requests):N0} B/req allocated)");
         if (ServerCpu is { } server)
         {
             text += string.Create(CultureInfo.InvariantCulture, $" server {Percent(server)} ({server.TotalMicroseconds / Math.Max(1, Stats.Requests):N1} us/req)");

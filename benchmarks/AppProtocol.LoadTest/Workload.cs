@@ -12,6 +12,10 @@ internal sealed class Workload
     private readonly bool _isSearch;
     private readonly byte[] _expected;
 
+    // The bytes of a search answer already found right: a server sends the same bytes every time, so a byte comparison
+    // replaces the JSON parse. Set once and never changed, so connections on other threads may read it without locks.
+    private byte[]? _knownGoodContent;
+
     private Workload(string description, byte[] request, bool isSearch, byte[] expected)
     {
         Description = description;
@@ -70,6 +74,11 @@ internal sealed class Workload
             return false;
         }
 
+        if (_knownGoodContent is { } known && content.Length == known.Length && SequenceEquals(content, known))
+        {
+            return true;
+        }
+
         try
         {
             var reader = new Utf8JsonReader(content);
@@ -91,6 +100,11 @@ internal sealed class Workload
                 {
                     reader.Skip();
                 }
+            }
+
+            if (matched)
+            {
+                _knownGoodContent ??= content.ToArray();
             }
 
             return matched;
