@@ -82,6 +82,11 @@ internal sealed class LoadOptions
         for (int i = 0; i < args.Length; i++)
         {
             string name = args[i];
+            if (name is "--help" or "-h")
+            {
+                throw new ArgumentException("AppProtocol load tool.");
+            }
+
             if (name == "--compare")
             {
                 options.Compare = true;
