@@ -113,7 +113,8 @@ public static class JsonFrameReader
     private static bool IsValidUtf8(in ReadOnlySequence<byte> content)
     {
         // Convert (unlike GetCharCount) keeps a character split across segments in the decoder's state.
-        Decoder decoder = TextEncodings.StrictUtf8.GetDecoder();
+        Decoder decoder = TextEncodings.Utf8Decoder;
+        decoder.Reset();
         Span<char> scratch = stackalloc char[256];
         try
         {
@@ -158,5 +159,11 @@ public static class JsonFrameReader
     private static class TextEncodings
     {
         public static readonly Encoding StrictUtf8 = new UTF8Encoding(false, true);
+
+        [ThreadStatic]
+        private static Decoder? _utf8Decoder;
+
+        // One per thread, reset before each use, so segmented content allocates no decoder per frame.
+        public static Decoder Utf8Decoder => _utf8Decoder ??= StrictUtf8.GetDecoder();
     }
 }

@@ -1,0 +1,23 @@
+namespace AppProtocol.LoadTest;
+
+/// <summary>The phase of a run, shared by its connections: they record only while measuring and stop sending once stopping.</summary>
+internal sealed class RunControl(long? requestsPerConnection)
+{
+    private volatile bool _measuring;
+    private volatile bool _stopping;
+
+    public bool Measuring => _measuring;
+
+    public bool Stopping => _stopping;
+
+    /// <summary>In request-count mode, how many requests each connection sends while measuring.</summary>
+    public long? RequestsPerConnection { get; } = requestsPerConnection;
+
+    public void StartMeasuring() => _measuring = true;
+
+    public void Stop()
+    {
+        _measuring = false;
+        _stopping = true;
+    }
+}
