@@ -78,20 +78,17 @@ public sealed class RawClient : IAsyncDisposable
     {
         try
         {
-            ReadResult result;
-            do
-            {
-                result = await _input.ReadAsync().AsTask().WaitAsync(Patience);
-                Assert.True(result.Buffer.IsEmpty, $"Expected the server to close, got {result.Buffer.Length} bytes.");
-                _input.AdvanceTo(result.Buffer.End);
-            }
-            while (!result.IsCompleted);
+            Frame? frame = await _frames.ReadFrameAsync().AsTask().WaitAsync(Patience);
+            Assert.False(frame.HasValue, "Expected the server to close, got a frame.");
         }
-        catch (IOException)
+        catch (IOException ex) when (ex is not ProtocolException)
         {
             // A reset is a close too.
         }
     }
+
+    /// <summary>Ends the sending half: the server sees the end of the stream.</summary>
+    public void ShutdownSend() => _socket.Shutdown(SocketShutdown.Send);
 
     /// <summary>Closes at once with a reset (linger 0), as a crashing peer would.</summary>
     public void Reset()
