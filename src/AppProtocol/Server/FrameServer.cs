@@ -17,7 +17,8 @@ namespace AppProtocol.Server;
 public sealed class FrameServer : IAsyncDisposable
 {
     private readonly ConcurrentDictionary<long, ServerConnection> _connections = new();
-    private readonly ConcurrentDictionary<ServerConnection, Task> _connectionTasks = new();
+    private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromMilliseconds(50);
+
     private readonly List<SocketListener> _listeners = [];
     private readonly List<Task> _acceptLoops = [];
     private readonly Lock _gate = new();
@@ -94,15 +95,31 @@ public sealed class FrameServer : IAsyncDisposable
             throw;
         }
 
+        bool stopped;
         lock (_gate)
         {
-            _listeners.AddRange(listeners);
-            _endPoints = listeners.Select(l => l.EndPoint).ToArray();
+            stopped = _stopping is not null;
+            if (!stopped)
+            {
+                _listeners.AddRange(listeners);
+                _endPoints = listeners.Select(l => l.EndPoint).ToArray();
+                foreach (SocketListener listener in listeners)
+                {
+                    ServerLog.Listening(Logger, listener.EndPoint);
+                    _acceptLoops.Add(Task.Run(() => AcceptLoopAsync(listener), CancellationToken.None));
+                }
+            }
+        }
+
+        if (stopped)
+        {
+            // StopAsync ran while the listeners were being bound: it did not see them, so close them here.
             foreach (SocketListener listener in listeners)
             {
-                ServerLog.Listening(Logger, listener.EndPoint);
-                _acceptLoops.Add(Task.Run(() => AcceptLoopAsync(listener), CancellationToken.None));
+                await listener.DisposeAsync().ConfigureAwait(false);
             }
+
+            throw new ObjectDisposedException(nameof(FrameServer), "The server was stopped while starting.");
         }
     }
 
@@ -138,7 +155,6 @@ public sealed class FrameServer : IAsyncDisposable
     internal void OnConnectionClosed(ServerConnection connection)
     {
         _connections.TryRemove(connection.Id, out _);
-        _connectionTasks.TryRemove(connection, out _);
         Interlocked.Decrement(ref _activeConnections);
     }
 
@@ -195,6 +211,12 @@ public sealed class FrameServer : IAsyncDisposable
             catch (SocketException ex)
             {
                 ServerLog.AcceptFailed(Logger, listener.EndPoint, ex);
+                if (ex.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
+                {
+                    // Out of descriptors or memory: retrying at once would only spin; give closing connections a moment.
+                    await Task.Delay(AcceptRetryDelay, TimeProvider).ConfigureAwait(false);
+                }
+
                 continue;
             }
 
@@ -214,12 +236,7 @@ public sealed class FrameServer : IAsyncDisposable
 
             var connection = new ServerConnection(this, transport, Interlocked.Increment(ref _lastConnectionId));
             _connections[connection.Id] = connection;
-            Task task = Task.Run(connection.RunAsync, CancellationToken.None);
-            _connectionTasks.TryAdd(connection, task);
-            if (task.IsCompleted)
-            {
-                _connectionTasks.TryRemove(connection, out _);
-            }
+            connection.Start();
         }
     }
 
@@ -247,7 +264,7 @@ public sealed class FrameServer : IAsyncDisposable
             connection.RequestStop();
         }
 
-        Task all = Task.WhenAll(_connectionTasks.Values);
+        Task all = Task.WhenAll(open.Select(c => c.Completion));
         try
         {
             await all.WaitAsync(Options.ShutdownTimeout, TimeProvider, cancellationToken).ConfigureAwait(false);

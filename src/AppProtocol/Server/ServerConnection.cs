@@ -41,6 +41,9 @@ internal sealed class ServerConnection
 
     public EndPoint? RemoteEndPoint => _transport.RemoteEndPoint;
 
+    /// <summary>Completes when the connection is closed and forgotten by the server.</summary>
+    public Task Completion { get; private set; } = Task.CompletedTask;
+
     private FrameServerOptions Options => _server.Options;
 
     /// <summary>Asks the connection to close once its exchange in flight (if any) is answered.</summary>
@@ -57,7 +60,10 @@ internal sealed class ServerConnection
         _transport.Abort();
     }
 
-    public async Task RunAsync()
+    /// <summary>Starts serving on the thread pool, so the accept loop goes straight back to accepting.</summary>
+    public void Start() => Completion = Task.Run(RunAsync);
+
+    private async Task RunAsync()
     {
         _server.Metrics.ConnectionOpened();
         ServerLog.ConnectionAccepted(_server.Logger, Id, RemoteEndPoint);
