@@ -67,6 +67,10 @@ using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSign
 });
 
 await stop.Task;
-Console.WriteLine("Caught keyboard interrupt, exiting");
+if (!quiet)
+{
+    Console.WriteLine("Caught keyboard interrupt, exiting");
+}
+
 await server.StopAsync();
 return 0;
