@@ -183,7 +183,7 @@ public sealed class FrameServer : IAsyncDisposable
         {
             try
             {
-                listeners.Add(SocketListener.Bind(endPoints[i], Options.Backlog));
+                listeners.Add(BindOne(endPoints[i]));
                 bound++;
             }
             catch (SocketException ex) when (endPoints.Count > 1 && (bound > 0 || i < endPoints.Count - 1))
@@ -196,6 +196,19 @@ public sealed class FrameServer : IAsyncDisposable
         if (bound == 0)
         {
             throw new SocketException((int)SocketError.AddressNotAvailable, $"No address of {address} could be bound.");
+        }
+    }
+
+    private SocketListener BindOne(EndPoint endPoint)
+    {
+        try
+        {
+            return SocketListener.Bind(endPoint, Options.Backlog);
+        }
+        catch (SocketException) when (endPoint is IPEndPoint { Address: var any, Port: var port } && any.Equals(IPAddress.IPv6Any))
+        {
+            // The system has IPv6 sockets but IPv6 is disabled: every interface then means every IPv4 interface.
+            return SocketListener.Bind(new IPEndPoint(IPAddress.Any, port), Options.Backlog);
         }
     }
 
