@@ -1,0 +1,67 @@
+using System.Buffers;
+using AppProtocol.Framing;
+using AppProtocol.Json;
+using AppProtocol.Server;
+
+namespace AppServer;
+
+/// <summary>The reference server's application (SPEC.md section 3): a search table for JSON requests, a prefix echo for binary ones.</summary>
+public sealed class AppRequestHandler(AppConsole? console = null)
+{
+    private static readonly Dictionary<string, string> SearchTable = new(StringComparer.Ordinal)
+    {
+        ["morpheus"] = "Follow the white rabbit. \U0001F430",
+        ["ring"] = "In the caves beneath the Misty Mountains. \U0001F48D",
+        ["\U0001F436"] = "\U0001F43E Playing ball! \U0001F3D0",
+    };
+
+    private static readonly byte[] BinaryPrefix = "First 10 bytes of request: "u8.ToArray();
+
+    /// <summary>The answer to a request, as the reference computes it.</summary>
+    /// <param name="request">The request's content.</param>
+    /// <returns>The <c>result</c> text.</returns>
+    public static string Answer(AppRequest? request)
+    {
+        // Python prints a missing member as None; so does the reference's answer.
+        string action = request?.Action ?? "None";
+        if (action != "search")
+        {
+            return $"Error: invalid action '{action}'.";
+        }
+
+        string value = request?.Value ?? "None";
+        return SearchTable.TryGetValue(value, out string? result) ? result : $"No match for '{value}'.";
+    }
+
+    /// <summary>Answers one exchange; a <see cref="FrameHandler"/>.</summary>
+    /// <param name="exchange">The request and its response.</param>
+    /// <param name="cancellationToken">Unused: the answer is computed at once.</param>
+    /// <returns>A completed task.</returns>
+    public ValueTask HandleAsync(FrameExchange exchange, CancellationToken cancellationToken)
+    {
+        Frame request = exchange.Request;
+        console?.Received(request, exchange.RemoteEndPoint);
+        IBufferWriter<byte> output = console is null ? exchange.Response : new ArrayBufferWriter<byte>();
+        if (request.Header.IsJson)
+        {
+            AppRequest? content = JsonFrameReader.Read(request, AppJsonContext.Default.AppRequest);
+            JsonFrameWriter.Write(output, new AppResponse(Answer(content)), AppJsonContext.Default.AppResponse);
+        }
+        else
+        {
+            ReadOnlySequence<byte> first = request.Content.Slice(0, Math.Min(10, request.Content.Length));
+            byte[] answer = new byte[BinaryPrefix.Length + first.Length];
+            BinaryPrefix.CopyTo(answer, 0);
+            first.CopyTo(answer.AsSpan(BinaryPrefix.Length));
+            FrameWriter.Write(output, FrameHeader.Binary(ContentTypes.ServerBinary, answer.Length), answer);
+        }
+
+        if (output is ArrayBufferWriter<byte> printed)
+        {
+            console!.Sending(printed.WrittenSpan, exchange.RemoteEndPoint);
+            exchange.Response.Write(printed.WrittenSpan);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}

@@ -1,0 +1,33 @@
+using System.Buffers;
+using System.Text;
+using AppProtocol.Framing;
+using AppProtocol.Json;
+
+namespace AppProtocol.Tests.Server;
+
+/// <summary>Request frames for the tests, as bytes.</summary>
+public static class Requests
+{
+    public static byte[] Binary(string content) => Binary(Encoding.UTF8.GetBytes(content));
+
+    public static byte[] Binary(byte[] content)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        FrameWriter.Write(output, FrameHeader.Binary(ContentTypes.ClientBinary, content.Length), content);
+        return output.WrittenSpan.ToArray();
+    }
+
+    public static byte[] Search(string value)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        JsonFrameWriter.Write(output, new AppServer.AppRequest("search", value), AppServer.AppJsonContext.Default.AppRequest);
+        return output.WrittenSpan.ToArray();
+    }
+
+    /// <summary>A frame whose header is not JSON: the server must close the connection.</summary>
+    public static byte[] BadHeader() => [0, 3, (byte)'n', (byte)'o', (byte)'!'];
+
+    public static string Text(Frame frame) => Encoding.UTF8.GetString(frame.Content.ToArray());
+
+    public static string Result(Frame frame) => JsonFrameReader.Read(frame, AppServer.AppJsonContext.Default.AppResponse)!.Result;
+}

@@ -1,0 +1,113 @@
+using System.Net.Sockets;
+using AppProtocol.Framing;
+
+namespace AppProtocol.Tests.Server;
+
+public class ShutdownTests
+{
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task Stop_lets_the_exchange_in_flight_finish_then_closes_and_refuses_new_clients()
+    {
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using TestServer server = await TestServer.StartAsync(
+            o => o.ShutdownTimeout = TimeSpan.FromHours(1),
+            async (exchange, ct) =>
+            {
+                entered.SetResult();
+                await release.Task.WaitAsync(ct);
+                FrameWriter.Write(exchange.Response, FrameHeader.Binary(ContentTypes.ServerBinary, 4), "done"u8);
+            });
+        await using RawClient busy = await server.ConnectAsync();
+        await using RawClient idle = await server.ConnectAsync();
+        await busy.SendAsync(Requests.Binary("x"));
+        await entered.Task.WaitAsync(Patience);
+
+        Task stopping = server.Server.StopAsync();
+
+        await idle.AssertClosedByServerAsync();
+        await Assert.ThrowsAnyAsync<SocketException>(() => server.ConnectAsync());
+        Assert.False(stopping.IsCompleted);
+        release.SetResult();
+        Assert.Equal("done", Requests.Text((await busy.ReadFrameAsync())!.Value));
+        await busy.AssertClosedByServerAsync();
+        await stopping.WaitAsync(Patience);
+        Assert.Equal(0, server.Server.ActiveConnections);
+    }
+
+    [Fact]
+    public async Task Stop_aborts_exchanges_still_running_after_the_shutdown_timeout()
+    {
+        var clock = new ObservedTimeProvider();
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using TestServer server = await TestServer.StartAsync(
+            o =>
+            {
+                o.TimeProvider = clock;
+                o.IdleTimeout = Timeout.InfiniteTimeSpan;
+                o.ShutdownTimeout = TimeSpan.FromSeconds(3);
+            },
+            async (_, ct) =>
+            {
+                entered.SetResult();
+                try
+                {
+                    await Task.Delay(Timeout.Infinite, ct);
+                }
+                finally
+                {
+                    cancelled.SetResult();
+                }
+            });
+        await using RawClient stuck = await server.ConnectAsync();
+        await stuck.SendAsync(Requests.Binary("x"));
+        await entered.Task.WaitAsync(Patience);
+
+        Task stopping = server.Server.StopAsync();
+        await clock.WaitArmedAsync(TimeSpan.FromSeconds(3));
+        clock.Advance(TimeSpan.FromSeconds(3));
+
+        await stopping.WaitAsync(Patience);
+        await cancelled.Task.WaitAsync(Patience);
+        await stuck.AssertClosedByServerAsync();
+    }
+
+    [Fact]
+    public async Task Stop_and_dispose_are_safe_to_repeat()
+    {
+        TestServer server = await TestServer.StartAsync();
+        await using (RawClient client = await server.ConnectAsync())
+        {
+            Assert.Equal("No match for 'a'.", Requests.Result(await client.ExchangeAsync(Requests.Search("a"))));
+        }
+
+        await server.Server.StopAsync();
+        await server.Server.StopAsync();
+        await server.DisposeAsync();
+        await server.DisposeAsync();
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => server.Server.StartAsync());
+    }
+
+    [Fact]
+    public async Task Stop_with_a_cancelled_token_aborts_at_once()
+    {
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using TestServer server = await TestServer.StartAsync(
+            o => o.ShutdownTimeout = TimeSpan.FromHours(1),
+            async (_, ct) =>
+            {
+                entered.SetResult();
+                await Task.Delay(Timeout.Infinite, ct);
+            });
+        await using RawClient stuck = await server.ConnectAsync();
+        await stuck.SendAsync(Requests.Binary("x"));
+        await entered.Task.WaitAsync(Patience);
+
+        await server.Server.StopAsync(new CancellationToken(canceled: true)).WaitAsync(Patience);
+
+        await stuck.AssertClosedByServerAsync();
+    }
+}

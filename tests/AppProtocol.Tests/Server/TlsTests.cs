@@ -1,0 +1,94 @@
+using System.Net.Security;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+
+namespace AppProtocol.Tests.Server;
+
+public class TlsTests
+{
+    private static SslServerAuthenticationOptions ServerTls(bool requireClientCertificate = false) => new()
+    {
+        ServerCertificate = TestCertificates.Server,
+        ClientCertificateRequired = requireClientCertificate,
+        RemoteCertificateValidationCallback = requireClientCertificate
+            ? (_, certificate, _, _) => certificate is not null && certificate.GetCertHashString() == TestCertificates.Client.GetCertHashString()
+            : null,
+    };
+
+    private static SslClientAuthenticationOptions ClientTls(X509Certificate2? clientCertificate = null) => new()
+    {
+        TargetHost = "localhost",
+        // The test's self-signed server certificate is trusted by its exact hash.
+        RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate?.GetCertHashString() == TestCertificates.Server.GetCertHashString(),
+        ClientCertificates = clientCertificate is null ? null : [clientCertificate],
+    };
+
+    [Fact]
+    public async Task Serves_over_TLS()
+    {
+        await using TestServer server = await TestServer.StartAsync(o => o.Tls = ServerTls());
+        await using RawClient client = await RawClient.ConnectTlsAsync(server.EndPoint, ClientTls());
+
+        Assert.Equal("Follow the white rabbit. \U0001F430", Requests.Result(await client.ExchangeAsync(Requests.Search("morpheus"))));
+        Assert.Equal("No match for 'b'.", Requests.Result(await client.ExchangeAsync(Requests.Search("b"))));
+    }
+
+    [Fact]
+    public async Task Serves_mutual_TLS_client_with_the_expected_certificate()
+    {
+        await using TestServer server = await TestServer.StartAsync(o => o.Tls = ServerTls(requireClientCertificate: true));
+        await using RawClient client = await RawClient.ConnectTlsAsync(server.EndPoint, ClientTls(TestCertificates.Client));
+
+        Assert.Equal("No match for 'a'.", Requests.Result(await client.ExchangeAsync(Requests.Search("a"))));
+    }
+
+    [Fact]
+    public async Task Mutual_TLS_refuses_a_client_without_certificate()
+    {
+        await using TestServer server = await TestServer.StartAsync(o => o.Tls = ServerTls(requireClientCertificate: true));
+
+        // TLS 1.3 may report the refusal at the handshake or at the first read: either way no answer comes.
+        try
+        {
+            await using RawClient client = await RawClient.ConnectTlsAsync(server.EndPoint, ClientTls());
+            await client.SendAsync(Requests.Search("a"));
+            await client.AssertClosedByServerAsync();
+        }
+        catch (Exception ex) when (ex is AuthenticationException or IOException)
+        {
+        }
+
+        await server.FirstClosed.WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task Plaintext_to_a_TLS_port_closes_that_connection_only()
+    {
+        await using TestServer server = await TestServer.StartAsync(o => o.Tls = ServerTls());
+        await using RawClient plain = await server.ConnectAsync();
+        await using RawClient secure = await RawClient.ConnectTlsAsync(server.EndPoint, ClientTls());
+
+        await plain.SendAsync(Requests.Search("a"));
+
+        await plain.AssertClosedByServerAsync();
+        Assert.Equal("No match for 'b'.", Requests.Result(await secure.ExchangeAsync(Requests.Search("b"))));
+    }
+
+    [Fact]
+    public async Task Handshake_that_never_comes_times_out()
+    {
+        var clock = new ObservedTimeProvider();
+        await using TestServer server = await TestServer.StartAsync(o =>
+        {
+            o.Tls = ServerTls();
+            o.TimeProvider = clock;
+            o.TlsHandshakeTimeout = TimeSpan.FromSeconds(7);
+        });
+        await using RawClient silent = await server.ConnectAsync();
+        await clock.WaitArmedAsync(TimeSpan.FromSeconds(7));
+
+        clock.Advance(TimeSpan.FromSeconds(7));
+
+        await silent.AssertClosedByServerAsync();
+    }
+}
