@@ -6,7 +6,7 @@ using AppProtocol.Framing;
 namespace AppProtocol.Tests.Client;
 
 /// <summary>FrameClient against the Python reference server (tests/reference/app-server.py), which closes after each answer.</summary>
-public sealed class FrameClientReferenceServerTests
+public sealed class FrameClientReferenceServerTests(PythonReferenceServerFixture server) : IClassFixture<PythonReferenceServerFixture>
 {
     [Theory]
     [InlineData("morpheus", "Follow the white rabbit. 🐰")]
@@ -15,7 +15,6 @@ public sealed class FrameClientReferenceServerTests
     [InlineData("nope", "No match for 'nope'.")]
     public async Task Search_gets_the_reference_answer(string value, string expected)
     {
-        await using PythonReferenceServer server = await PythonReferenceServer.StartAsync();
         await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port });
 
         SearchAnswer? answer = await client.SendJsonAsync(new SearchQuery("search", value), ReferenceJson.Default.SearchQuery, ReferenceJson.Default.SearchAnswer);
@@ -26,7 +25,6 @@ public sealed class FrameClientReferenceServerTests
     [Fact]
     public async Task Another_json_action_is_an_invalid_action()
     {
-        await using PythonReferenceServer server = await PythonReferenceServer.StartAsync();
         await using var client = new FrameClient(new FrameClientOptions { Host = "localhost", Port = server.Port });
 
         SearchAnswer? answer = await client.SendJsonAsync(new SearchQuery("find", "x"), ReferenceJson.Default.SearchQuery, ReferenceJson.Default.SearchAnswer);
@@ -39,7 +37,6 @@ public sealed class FrameClientReferenceServerTests
     [InlineData("binaryaction0123456789abc", "First 10 bytes of request: binaryacti")]
     public async Task Binary_request_gets_its_first_ten_bytes_back(string content, string expected)
     {
-        await using PythonReferenceServer server = await PythonReferenceServer.StartAsync();
         await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port });
 
         Frame response = await client.SendAsync(Frame.Binary(ContentTypes.ClientBinary, Encoding.UTF8.GetBytes(content)));
@@ -52,7 +49,6 @@ public sealed class FrameClientReferenceServerTests
     [Fact]
     public async Task Sequential_requests_reconnect_after_the_server_closes()
     {
-        await using PythonReferenceServer server = await PythonReferenceServer.StartAsync();
         await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port });
 
         var responses = new List<string>();
