@@ -14,6 +14,7 @@ internal sealed class FakeServer : IAsyncDisposable
     private readonly Socket _listener;
     private readonly Func<FakePeer, Task> _handler;
     private readonly X509Certificate2? _certificate;
+    private readonly TaskCompletionSource<X509Certificate?> _clientCertificate = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Task> _handlers = [];
     private readonly Task _acceptLoop;
     private int _accepted;
@@ -30,6 +31,9 @@ internal sealed class FakeServer : IAsyncDisposable
     public int Port => ((IPEndPoint)_listener.LocalEndPoint!).Port;
 
     public int Accepted => Volatile.Read(ref _accepted);
+
+    /// <summary>With TLS: the certificate the first client presented (null when none).</summary>
+    public Task<X509Certificate?> ClientCertificate => _clientCertificate.Task;
 
     public static FakeServer Tcp(Func<FakePeer, Task> handler, IPAddress? address = null, X509Certificate2? certificate = null)
     {
@@ -89,7 +93,14 @@ internal sealed class FakeServer : IAsyncDisposable
             var ssl = new SslStream(stream);
             try
             {
-                await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions { ServerCertificate = _certificate });
+                await ssl.AuthenticateAsServerAsync(new SslServerAuthenticationOptions
+                {
+                    ServerCertificate = _certificate,
+                    ClientCertificateRequired = true,
+
+                    // Record the client's certificate rather than judge it: the test asserts on it.
+                    RemoteCertificateValidationCallback = (_, certificate, _, _) => _clientCertificate.TrySetResult(certificate) || true,
+                });
             }
             catch (Exception ex) when (ex is IOException or System.Security.Authentication.AuthenticationException)
             {
