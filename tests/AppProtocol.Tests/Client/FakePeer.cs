@@ -42,6 +42,25 @@ internal sealed class FakePeer : IAsyncDisposable
         }
     }
 
+    /// <summary>Sends back every byte received until the client closes (the echo servers of SPEC section 6).</summary>
+    public async Task EchoBytesAsync()
+    {
+        while (true)
+        {
+            ReadResult read = await _input.ReadAsync().AsTask().WaitAsync(ChildProcess.Timeout);
+            foreach (ReadOnlyMemory<byte> segment in read.Buffer)
+            {
+                await Output.WriteAsync(segment);
+            }
+
+            _input.AdvanceTo(read.Buffer.End);
+            if (read.IsCompleted)
+            {
+                return;
+            }
+        }
+    }
+
     public static Frame Echo(Frame request) =>
         Frame.Binary(ContentTypes.ServerBinary, (byte[])[.. "echo:"u8, .. request.Content.ToArray()]);
 
