@@ -14,11 +14,13 @@ namespace AppProtocol.Client;
 /// <para>Responses are returned as <see cref="Frame"/>s that own their content (a copy made with
 /// <see cref="Frame.Clone"/>): they stay valid after the connection moves on or closes.</para>
 /// <para>Connections are opened on demand. When the server has closed the connection (the Python reference
-/// server closes after each answer), the next request opens a new one. A request is only ever sent once:
-/// reconnecting happens only before sending, when the connection is already known to be closed. A request that
-/// was sent on a connection that then failed (the server closed it just as the request went out, or it broke)
-/// fails with <see cref="FrameClientException"/> and is not re-sent, because the server may have processed it;
-/// the caller decides whether retrying is safe.</para>
+/// server closes after each answer), the next request opens a new one. A request that the server may have read is
+/// never sent again: the client reconnects only when the connection is known to be closed before the request goes out,
+/// or when the server's TCP stack reset the connection in answer to the request without any of its response
+/// arriving, on a connection that had already carried a response and with no other request in flight (a closed socket
+/// resets data that arrives after the close; this is the race with servers that close after each answer). In every
+/// other case a request whose connection failed fails with <see cref="FrameClientException"/> and is not re-sent,
+/// because the server may have processed it; the caller decides whether retrying is safe.</para>
 /// <para>Errors: <see cref="FrameClientException"/> when the client cannot connect or the connection is lost before the
 /// response; <see cref="ProtocolException"/> when the server's bytes break the protocol; <see cref="TimeoutException"/>
 /// when the response takes longer than <see cref="FrameClientOptions.RequestTimeout"/>;

@@ -26,6 +26,7 @@ internal sealed class FrameConnection : IAsyncDisposable
     private readonly string _peer;
     private readonly Task _readLoop;
     private Exception? _closedBecause;
+    private int _responses;
 
     public FrameConnection(Socket socket, Stream stream, FrameLimits limits, string peer)
     {
@@ -120,7 +121,16 @@ internal sealed class FrameConnection : IAsyncDisposable
             catch (Exception ex)
             {
                 // Part of the frame may be on the wire: the stream cannot carry another frame.
-                Close(ex as FrameClientException ?? new FrameClientException($"Sending the request to {_peer} failed: {ex.Message}", ex));
+                var failure = ex as FrameClientException ?? new FrameClientException($"Sending the request to {_peer} failed: {ex.Message}", ex);
+                bool unread = TakeUnreadRequest(waiter, ex);
+                Close(failure);
+
+                // The read loop may have seen the same reset first and released this request already.
+                if (unread || waiter.Task.Exception?.InnerException is RequestUnreadException)
+                {
+                    return null;
+                }
+
                 throw;
             }
         }
@@ -132,6 +142,10 @@ internal sealed class FrameConnection : IAsyncDisposable
         try
         {
             return await waiter.Task.WaitAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (RequestUnreadException)
+        {
+            return null;
         }
         catch (OperationCanceledException) when (timeoutToken.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -192,7 +206,7 @@ internal sealed class FrameConnection : IAsyncDisposable
                 Frame? frame = await _reader.ReadFrameAsync(_lifetime.Token).ConfigureAwait(false);
                 if (frame is null)
                 {
-                    Close(new FrameClientException($"The server {_peer} closed the connection before answering."));
+                    await CloseAtEndOfStreamAsync().ConfigureAwait(false);
                     return;
                 }
 
@@ -200,6 +214,7 @@ internal sealed class FrameConnection : IAsyncDisposable
                 lock (_waiters)
                 {
                     _waiters.TryDequeue(out waiter);
+                    _responses++;
                 }
 
                 if (waiter is null)
@@ -222,7 +237,79 @@ internal sealed class FrameConnection : IAsyncDisposable
         }
         catch (Exception ex)
         {
+            TaskCompletionSource<Frame>? unread = null;
+            lock (_waiters)
+            {
+                if (_waiters.TryPeek(out TaskCompletionSource<Frame>? only) && TakeUnreadRequest(only, ex))
+                {
+                    unread = only;
+                }
+            }
+
             Close(new FrameClientException($"The connection to {_peer} failed: {ex.Message}", ex));
+            unread?.TrySetException(new RequestUnreadException(ex));
+        }
+    }
+
+    /// <summary>
+    /// The server closed its side. A request still waiting was unread if the server's TCP stack then reset the
+    /// connection in answer to it: a closed socket resets data that arrives after the close, whereas a server that read
+    /// the request and then closed leaves nothing to reset.
+    /// </summary>
+    private async ValueTask CloseAtEndOfStreamAsync()
+    {
+        var closed = new FrameClientException($"The server {_peer} closed the connection before answering.");
+        TaskCompletionSource<Frame>? only;
+        lock (_waiters)
+        {
+            if (_closedBecause is not null || !_waiters.TryPeek(out only) || _waiters.Count != 1 || _responses == 0
+                || _socket.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6))
+            {
+                only = null;
+            }
+        }
+
+        if (only is not null)
+        {
+            // Let the request's write finish (it holds the lock while writing), then probe with an empty send:
+            // it fails once a reset has arrived, and succeeds on a connection that was only closed by the server.
+            await _writeLock.WaitAsync(_lifetime.Token).ConfigureAwait(false);
+            try
+            {
+                _socket.Send(ReadOnlySpan<byte>.Empty, SocketFlags.None, out SocketError probe);
+                if (TakeUnreadRequest(only, new SocketException((int)probe)))
+                {
+                    Close(closed);
+                    only.TrySetException(new RequestUnreadException(closed));
+                    return;
+                }
+            }
+            finally
+            {
+                _writeLock.Release();
+            }
+        }
+
+        Close(closed);
+    }
+
+    /// <summary>
+    /// Removes <paramref name="waiter"/> from the queue when <paramref name="error"/> shows that its request cannot have been
+    /// read: the connection was reset after it had carried a response, this request was the only one in flight and
+    /// no byte of its response arrived. A server that closes after each answer leaves exactly this behind.
+    /// </summary>
+    private bool TakeUnreadRequest(TaskCompletionSource<Frame> waiter, Exception error)
+    {
+        lock (_waiters)
+        {
+            if (!RequestUnreadException.IsReset(error) || _responses == 0 || _reader.IsMidFrame
+                || _waiters.Count != 1 || !ReferenceEquals(_waiters.Peek(), waiter))
+            {
+                return false;
+            }
+
+            _waiters.Dequeue();
+            return true;
         }
     }
 }

@@ -64,6 +64,13 @@ internal sealed class FakePeer : IAsyncDisposable
     public static Frame Echo(Frame request) =>
         Frame.Binary(ContentTypes.ServerBinary, (byte[])[.. "echo:"u8, .. request.Content.ToArray()]);
 
+    /// <summary>Waits until the client's next bytes arrived, then closes without reading them: the TCP stack resets the connection.</summary>
+    public async Task CloseWithUnreadDataAsync()
+    {
+        await _socket.ReceiveAsync(new byte[1], SocketFlags.Peek).WaitAsync(ChildProcess.Timeout);
+        _socket.Close();
+    }
+
     /// <summary>Closes the connection (FIN after anything already written).</summary>
     public void Close() => _socket.Shutdown(SocketShutdown.Both);
 
