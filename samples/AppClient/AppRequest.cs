@@ -1,7 +1,5 @@
 using System.Buffers;
 using System.Text;
-using System.Text.Encodings.Web;
-using System.Text.Json;
 using AppProtocol.Framing;
 
 namespace AppProtocol.Samples.AppClient;
@@ -9,13 +7,7 @@ namespace AppProtocol.Samples.AppClient;
 /// <summary>Builds the request frame for <c>&lt;action&gt; &lt;value&gt;</c> as SPEC section 3 says.</summary>
 public static class AppRequest
 {
-    // Raw UTF-8 for non-ASCII text, as the reference writes it.
-    private static readonly SearchJsonContext Json = new(new JsonSerializerOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-
-    /// <summary>The serialization metadata of <see cref="SearchResponse"/>.</summary>
-    public static System.Text.Json.Serialization.Metadata.JsonTypeInfo<SearchResponse> ResponseTypeInfo => Json.SearchResponse;
-
-    /// <summary>The request: UTF-8 JSON <c>{"action": ..., "value": ...}</c> for <c>search</c>, otherwise binary content action + value.</summary>
+    /// <summary>The request: UTF-8 JSON <c>{"action": "search", "value": ...}</c> for <c>search</c>, otherwise binary content action + value.</summary>
     /// <param name="action">The action.</param>
     /// <param name="value">The value.</param>
     /// <returns>The request frame.</returns>
@@ -23,7 +15,8 @@ public static class AppRequest
     {
         if (action == "search")
         {
-            byte[] content = JsonSerializer.SerializeToUtf8Bytes(new SearchRequest(action, value), Json.SearchRequest);
+            // Laid out as the reference lays it out, so the frame is byte for byte the reference client's.
+            byte[] content = Encoding.UTF8.GetBytes(PythonJson.Object(("action", action), ("value", value)));
             return new Frame(FrameHeader.Json(content.Length), content);
         }
 

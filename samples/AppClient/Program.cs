@@ -32,7 +32,7 @@ try
     Frame response = await client.SendAsync(request);
     if (response.Header.IsJson)
     {
-        SearchResponse? answer = JsonFrameReader.Read(response, AppRequest.ResponseTypeInfo);
+        SearchResponse? answer = JsonFrameReader.Read(response, SearchJsonContext.Default.SearchResponse);
         Console.WriteLine($"Got result: {answer?.Result}");
     }
     else
