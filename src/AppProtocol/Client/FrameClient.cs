@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text.Json.Serialization.Metadata;
 using AppProtocol.Framing;
 using AppProtocol.Json;
+using Microsoft.Extensions.Logging;
 
 namespace AppProtocol.Client;
 
@@ -34,6 +35,7 @@ public sealed class FrameClient : IAsyncDisposable
     private const int MaxConnectAttempts = 3;
 
     private readonly FrameClientOptions _options;
+    private readonly ILogger _logger;
     private readonly SemaphoreSlim _connectLock = new(1, 1);
     private FrameConnection? _connection;
     private bool _disposed;
@@ -46,6 +48,7 @@ public sealed class FrameClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
         _options = options;
+        _logger = options.EffectiveLogger;
     }
 
     /// <summary>The options this client was created with.</summary>
@@ -146,11 +149,13 @@ public sealed class FrameClient : IAsyncDisposable
                     return response;
                 }
 
-                // Nothing was sent: the connection was already closed, so another one may carry the request.
+                // The connection was closed before the request went out, or reset it unread: another one may carry it.
                 if (attempt == MaxConnectAttempts)
                 {
-                    throw new FrameClientException($"The server {_options.Describe()} closed {attempt} connections in a row before a request could be sent.");
+                    throw new FrameClientException($"The server {_options.Describe()} closed {attempt} connections in a row before a request could be read.");
                 }
+
+                FrameClientLog.RequestResent(_logger, _options.Describe());
             }
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -199,11 +204,19 @@ public sealed class FrameClient : IAsyncDisposable
         try
         {
             var (socket, stream) = await ClientConnector.ConnectAsync(_options, connectTimeout.Token).ConfigureAwait(false);
-            return new FrameConnection(socket, stream, _options.Limits, _options.Describe());
+            FrameClientLog.Connected(_logger, _options.Describe());
+            return new FrameConnection(socket, stream, _options.Limits, _options.Describe(), _logger);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            throw new FrameClientException($"Could not connect to {_options.Describe()} within {_options.ConnectTimeout}.", ex);
+            var timedOut = new FrameClientException($"Could not connect to {_options.Describe()} within {_options.ConnectTimeout}.", ex);
+            FrameClientLog.ConnectFailed(_logger, _options.Describe(), timedOut);
+            throw timedOut;
+        }
+        catch (FrameClientException ex)
+        {
+            FrameClientLog.ConnectFailed(_logger, _options.Describe(), ex);
+            throw;
         }
     }
 }

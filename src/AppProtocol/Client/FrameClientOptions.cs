@@ -1,6 +1,8 @@
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using AppProtocol.Framing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AppProtocol.Client;
 
@@ -50,6 +52,11 @@ public sealed class FrameClientOptions
     /// <summary>How long one request may take, from the call until its response has arrived (including connecting);
     /// <see cref="Timeout.InfiniteTimeSpan"/> for no limit.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Where connects, closed connections and re-sent requests are logged; nothing is logged when <see langword="null"/>.</summary>
+    public ILogger? Logger { get; init; }
+
+    internal ILogger EffectiveLogger => Logger ?? NullLogger.Instance;
 
     internal bool IsTls => UseTls || SslOptions is not null;
 

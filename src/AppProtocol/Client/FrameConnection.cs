@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Net.Sockets;
 using AppProtocol.Framing;
 using AppProtocol.Pipelines;
+using Microsoft.Extensions.Logging;
 
 namespace AppProtocol.Client;
 
@@ -24,12 +25,14 @@ internal sealed class FrameConnection : IAsyncDisposable
     private readonly Queue<TaskCompletionSource<Frame>> _waiters = new();
     private readonly CancellationTokenSource _lifetime = new();
     private readonly string _peer;
+    private readonly ILogger _logger;
     private readonly Task _readLoop;
     private Exception? _closedBecause;
     private int _responses;
 
-    public FrameConnection(Socket socket, Stream stream, FrameLimits limits, string peer)
+    public FrameConnection(Socket socket, Stream stream, FrameLimits limits, string peer, ILogger logger)
     {
+        _logger = logger;
         _socket = socket;
         _stream = stream;
         _peer = peer;
@@ -174,6 +177,7 @@ internal sealed class FrameConnection : IAsyncDisposable
             _waiters.Clear();
         }
 
+        FrameClientLog.ConnectionClosed(_logger, _peer, reason.Message);
         foreach (TaskCompletionSource<Frame> waiter in waiters)
         {
             waiter.TrySetException(reason);

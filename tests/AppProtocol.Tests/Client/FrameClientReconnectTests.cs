@@ -24,7 +24,8 @@ public sealed class FrameClientReconnectTests
                 await peer.CloseWithUnreadDataAsync();
             }
         });
-        await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port });
+        var log = new CapturingLogger();
+        await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port, Logger = log });
 
         Frame first = await client.SendAsync(Frame.Binary(ContentTypes.ClientBinary, "first"u8.ToArray())).AsTask().WaitAsync(ChildProcess.Timeout);
         Frame second = await client.SendAsync(Frame.Binary(ContentTypes.ClientBinary, "second"u8.ToArray())).AsTask().WaitAsync(ChildProcess.Timeout);
@@ -33,6 +34,7 @@ public sealed class FrameClientReconnectTests
         Assert.Equal("echo:second", Encoding.UTF8.GetString(second.Content.ToArray()));
         Assert.Equal(2, server.Accepted);
         Assert.Equal(2, requestsRead);
+        Assert.Equal(["Connected", "ConnectionClosed", "RequestResent", "Connected"], log.Events.Take(4));
     }
 
     [Fact]
