@@ -93,7 +93,8 @@ internal sealed class FrameConnection : IAsyncDisposable
     /// <param name="request">The whole encoded frame.</param>
     /// <param name="cancellationToken">The caller's token.</param>
     /// <param name="timeoutToken">Fires when the request's time is up.</param>
-    /// <returns>The response, or <see langword="null"/> when the connection was found closed before anything was sent (safe to retry elsewhere).</returns>
+    /// <returns>The response, or <see langword="null"/> when the server cannot have read the request: the connection was
+    /// found closed before it was sent, or reset it unread (safe to send on another connection).</returns>
     public async ValueTask<Frame?> SendAsync(ReadOnlyMemory<byte> request, CancellationToken cancellationToken, CancellationToken timeoutToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutToken);
@@ -134,7 +135,12 @@ internal sealed class FrameConnection : IAsyncDisposable
                     return null;
                 }
 
-                throw;
+                if (ex is OperationCanceledException)
+                {
+                    throw;
+                }
+
+                throw failure;
             }
         }
         finally
@@ -142,6 +148,7 @@ internal sealed class FrameConnection : IAsyncDisposable
             _writeLock.Release();
         }
 
+        // A caller that cancels after sending leaves its waiter queued: its response, when it comes, is dropped.
         try
         {
             return await waiter.Task.WaitAsync(linked.Token).ConfigureAwait(false);
@@ -157,8 +164,6 @@ internal sealed class FrameConnection : IAsyncDisposable
             Close(new FrameClientException($"The connection to {_peer} was abandoned after a request timed out.", timeout));
             throw timeout;
         }
-
-        // A caller that cancels after sending leaves its waiter queued: its response, when it comes, is dropped.
     }
 
     /// <summary>Closes the connection at once, failing every waiter with <paramref name="reason"/>.</summary>
