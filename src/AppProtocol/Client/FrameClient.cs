@@ -1,0 +1,222 @@
+using System.Buffers;
+using System.Text.Json.Serialization.Metadata;
+using AppProtocol.Framing;
+using AppProtocol.Json;
+using Microsoft.Extensions.Logging;
+
+namespace AppProtocol.Client;
+
+/// <summary>
+/// Sends request frames to one server and returns their responses, over one reused connection
+/// (TCP or Unix socket, plain or TLS). Safe for concurrent callers: their requests are pipelined
+/// on the connection and each caller gets its own response, in order.
+/// </summary>
+/// <remarks>
+/// <para>Responses are returned as <see cref="Frame"/>s that own their content (a copy made with
+/// <see cref="Frame.Clone"/>): they stay valid after the connection moves on or closes.</para>
+/// <para>Connections are opened on demand. When the server has closed the connection (the Python reference
+/// server closes after each answer), the next request opens a new one. A request that the server may have read is
+/// never sent again: the client reconnects only when the connection is known to be closed before the request goes out,
+/// or when the server's TCP stack reset the connection in answer to the request without any of its response
+/// arriving, on a connection that had already carried a response and with no other request in flight (a closed socket
+/// resets data that arrives after the close; this is the race with servers that close after each answer). In every
+/// other case a request whose connection failed fails with <see cref="FrameClientException"/> and is not re-sent,
+/// because the server may have processed it; the caller decides whether retrying is safe.</para>
+/// <para>Errors: <see cref="FrameClientException"/> when the client cannot connect or the connection is lost before the
+/// response; <see cref="ProtocolException"/> when the server's bytes break the protocol; <see cref="TimeoutException"/>
+/// when the response takes longer than <see cref="FrameClientOptions.RequestTimeout"/>;
+/// <see cref="OperationCanceledException"/> when the caller's token is cancelled. After a timeout, a protocol error or a
+/// broken connection, every request pending on that connection fails and the next call opens a new connection.
+/// A caller who cancels after its request was sent leaves the connection in use; its response is dropped.</para>
+/// </remarks>
+public sealed class FrameClient : IAsyncDisposable
+{
+    // A fresh connection that is found closed before the request could go out is replaced this many times at most.
+    private const int MaxConnectAttempts = 3;
+
+    private readonly FrameClientOptions _options;
+    private readonly ILogger _logger;
+    private readonly SemaphoreSlim _connectLock = new(1, 1);
+    private FrameConnection? _connection;
+    private bool _disposed;
+
+    /// <summary>Creates a client; it connects on the first request.</summary>
+    /// <param name="options">Where and how to connect.</param>
+    /// <exception cref="ArgumentException">The options name no server, or a timeout is not positive.</exception>
+    public FrameClient(FrameClientOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        _options = options;
+        _logger = options.EffectiveLogger;
+    }
+
+    /// <summary>The options this client was created with.</summary>
+    public FrameClientOptions Options => _options;
+
+    /// <summary>Sends a request frame and waits for its response.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The response, owning its content.</returns>
+    public ValueTask<Frame> SendAsync(Frame request, CancellationToken cancellationToken = default) =>
+        SendEncodedAsync(Encode(request), cancellationToken);
+
+    /// <summary>Sends a request frame with the given header and content and waits for its response.</summary>
+    /// <param name="header">The header; its <c>content-length</c> must equal the content's length.</param>
+    /// <param name="content">The content.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The response, owning its content.</returns>
+    public ValueTask<Frame> SendAsync(FrameHeader header, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
+        SendAsync(new Frame(header, content), cancellationToken);
+
+    /// <summary>Sends a UTF-8 <c>text/json</c> request holding <paramref name="value"/> and waits for the response frame.</summary>
+    /// <typeparam name="TRequest">The request content's type.</typeparam>
+    /// <param name="value">The request content.</param>
+    /// <param name="requestTypeInfo">Serialization metadata, from a source-generated context.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The response, owning its content; it may be JSON or binary.</returns>
+    public ValueTask<Frame> SendJsonAsync<TRequest>(TRequest value, JsonTypeInfo<TRequest> requestTypeInfo, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requestTypeInfo);
+        var encoded = new ArrayBufferWriter<byte>();
+        JsonFrameWriter.Write(encoded, value, requestTypeInfo);
+        return SendEncodedAsync(encoded.WrittenMemory, cancellationToken);
+    }
+
+    /// <summary>Sends a UTF-8 <c>text/json</c> request holding <paramref name="value"/> and reads the JSON response.</summary>
+    /// <typeparam name="TRequest">The request content's type.</typeparam>
+    /// <typeparam name="TResponse">The response content's type.</typeparam>
+    /// <param name="value">The request content.</param>
+    /// <param name="requestTypeInfo">Serialization metadata for the request, from a source-generated context.</param>
+    /// <param name="responseTypeInfo">Serialization metadata for the response.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The deserialized response content.</returns>
+    /// <exception cref="ProtocolException">The response is not <c>text/json</c> (<see cref="ProtocolError.NotJsonContent"/>) or its content is not valid JSON for <typeparamref name="TResponse"/>.</exception>
+    public async ValueTask<TResponse?> SendJsonAsync<TRequest, TResponse>(TRequest value, JsonTypeInfo<TRequest> requestTypeInfo, JsonTypeInfo<TResponse> responseTypeInfo, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(responseTypeInfo);
+        Frame response = await SendJsonAsync(value, requestTypeInfo, cancellationToken).ConfigureAwait(false);
+        return JsonFrameReader.Read(response, responseTypeInfo);
+    }
+
+    /// <summary>Closes the connection; pending requests fail with <see cref="ObjectDisposedException"/>.</summary>
+    /// <returns>A task that completes when the connection is closed.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        await _connectLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            if (_connection is { } connection)
+            {
+                _connection = null;
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _connectLock.Release();
+        }
+    }
+
+    private static ReadOnlyMemory<byte> Encode(in Frame request)
+    {
+        var encoded = new ArrayBufferWriter<byte>();
+        FrameWriter.Write(encoded, request);
+        return encoded.WrittenMemory;
+    }
+
+    private async ValueTask<Frame> SendEncodedAsync(ReadOnlyMemory<byte> request, CancellationToken cancellationToken)
+    {
+        using var timeout = new CancellationTokenSource();
+        if (_options.RequestTimeout != Timeout.InfiniteTimeSpan)
+        {
+            timeout.CancelAfter(_options.RequestTimeout);
+        }
+
+        try
+        {
+            for (int attempt = 1; ; attempt++)
+            {
+                FrameConnection connection = await GetConnectionAsync(cancellationToken, timeout.Token).ConfigureAwait(false);
+                if (await connection.SendAsync(request, cancellationToken, timeout.Token).ConfigureAwait(false) is { } response)
+                {
+                    return response;
+                }
+
+                // The connection was closed before the request went out, or reset it unread: another one may carry it.
+                if (attempt == MaxConnectAttempts)
+                {
+                    throw new FrameClientException($"The server {_options.Describe()} closed {attempt} connections in a row before a request could be read.");
+                }
+
+                FrameClientLog.RequestResent(_logger, _options.Describe());
+            }
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            throw new TimeoutException($"The request to {_options.Describe()} took longer than {_options.RequestTimeout}.");
+        }
+    }
+
+    private async ValueTask<FrameConnection> GetConnectionAsync(CancellationToken cancellationToken, CancellationToken timeoutToken)
+    {
+        if (Volatile.Read(ref _connection) is { } current && current.IsUsable())
+        {
+            return current;
+        }
+
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutToken);
+        await _connectLock.WaitAsync(linked.Token).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_connection is { } other && other.IsUsable())
+            {
+                return other;
+            }
+
+            FrameConnection? stale = _connection;
+            _connection = null;
+            if (stale is not null)
+            {
+                await stale.DisposeAsync().ConfigureAwait(false);
+            }
+
+            _connection = await ConnectAsync(linked.Token).ConfigureAwait(false);
+            return _connection;
+        }
+        finally
+        {
+            _connectLock.Release();
+        }
+    }
+
+    private async ValueTask<FrameConnection> ConnectAsync(CancellationToken cancellationToken)
+    {
+        using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        connectTimeout.CancelAfter(_options.ConnectTimeout);
+        try
+        {
+            var (socket, stream) = await ClientConnector.ConnectAsync(_options, connectTimeout.Token).ConfigureAwait(false);
+            FrameClientLog.Connected(_logger, _options.Describe());
+            return new FrameConnection(socket, stream, _options.Limits, _options.Describe(), _logger);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            var timedOut = new FrameClientException($"Could not connect to {_options.Describe()} within {_options.ConnectTimeout}.", ex);
+            FrameClientLog.ConnectFailed(_logger, _options.Describe(), timedOut);
+            throw timedOut;
+        }
+        catch (FrameClientException ex)
+        {
+            FrameClientLog.ConnectFailed(_logger, _options.Describe(), ex);
+            throw;
+        }
+    }
+}

@@ -1,0 +1,19 @@
+using Microsoft.Extensions.Logging;
+
+namespace AppProtocol.Client;
+
+/// <summary>The client's log events (source-generated: no formatting cost unless the level is enabled).</summary>
+internal static partial class FrameClientLog
+{
+    [LoggerMessage(EventId = 1, EventName = "Connected", Level = LogLevel.Debug, Message = "Connected to {Server}.")]
+    public static partial void Connected(ILogger logger, string server);
+
+    [LoggerMessage(EventId = 2, EventName = "ConnectFailed", Level = LogLevel.Warning, Message = "Could not connect to {Server}.")]
+    public static partial void ConnectFailed(ILogger logger, string server, Exception exception);
+
+    [LoggerMessage(EventId = 3, EventName = "ConnectionClosed", Level = LogLevel.Debug, Message = "The connection to {Server} closed: {Reason}")]
+    public static partial void ConnectionClosed(ILogger logger, string server, string reason);
+
+    [LoggerMessage(EventId = 4, EventName = "RequestResent", Level = LogLevel.Debug, Message = "The server {Server} reset the connection without reading the request; sending it on a new connection.")]
+    public static partial void RequestResent(ILogger logger, string server);
+}

@@ -1,0 +1,84 @@
+using System.Net.Security;
+using System.Security.Cryptography.X509Certificates;
+using AppProtocol.Framing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AppProtocol.Client;
+
+/// <summary>Where and how a <see cref="FrameClient"/> connects.</summary>
+/// <remarks>
+/// Give either <see cref="Host"/> and <see cref="Port"/> (TCP), or <see cref="UnixSocketPath"/>. TLS is on when
+/// <see cref="UseTls"/> is set or <see cref="SslOptions"/> is given; the server's certificate is validated
+/// against <see cref="TargetHost"/> (or <see cref="Host"/>) unless a custom
+/// <see cref="RemoteCertificateValidation"/> callback is given.
+/// </remarks>
+public sealed class FrameClientOptions
+{
+    /// <summary>The server's host name or IP address literal. Every address a name resolves to is tried in turn.
+    /// The empty string means this machine (loopback), as in the reference client.</summary>
+    public string? Host { get; init; }
+
+    /// <summary>The server's TCP port.</summary>
+    public int Port { get; init; }
+
+    /// <summary>The path of a Unix domain socket to connect to instead of TCP.</summary>
+    public string? UnixSocketPath { get; init; }
+
+    /// <summary>Whether to speak TLS (with options built from <see cref="TargetHost"/>, <see cref="ClientCertificate"/>
+    /// and <see cref="RemoteCertificateValidation"/>).</summary>
+    public bool UseTls { get; init; }
+
+    /// <summary>Full TLS options, taking precedence over <see cref="UseTls"/> and the other TLS members when set.
+    /// A missing <see cref="SslClientAuthenticationOptions.TargetHost"/> is filled from <see cref="TargetHost"/> or <see cref="Host"/>.</summary>
+    public SslClientAuthenticationOptions? SslOptions { get; init; }
+
+    /// <summary>The name the server's certificate must carry; <see cref="Host"/> when <see langword="null"/>.</summary>
+    public string? TargetHost { get; init; }
+
+    /// <summary>A certificate (with private key) to present for mutual TLS, or <see langword="null"/>.</summary>
+    public X509Certificate2? ClientCertificate { get; init; }
+
+    /// <summary>Custom server-certificate validation; <see langword="null"/> for the platform's default validation,
+    /// which checks the chain and that the certificate names <see cref="TargetHost"/>.</summary>
+    public RemoteCertificateValidationCallback? RemoteCertificateValidation { get; init; }
+
+    /// <summary>Limits for the frames the server sends.</summary>
+    public FrameLimits Limits { get; init; } = FrameLimits.Default;
+
+    /// <summary>How long to try connecting (name resolution, every address, TLS handshake) before giving up.</summary>
+    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long one request may take, from the call until its response has arrived (including connecting);
+    /// <see cref="Timeout.InfiniteTimeSpan"/> for no limit.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Where connects, closed connections and re-sent requests are logged; nothing is logged when <see langword="null"/>.</summary>
+    public ILogger? Logger { get; init; }
+
+    internal ILogger EffectiveLogger => Logger ?? NullLogger.Instance;
+
+    internal bool IsTls => UseTls || SslOptions is not null;
+
+    internal string Describe() => UnixSocketPath ?? $"{Host}:{Port}";
+
+    internal void Validate()
+    {
+        if (UnixSocketPath is null && Host is null)
+        {
+            throw new ArgumentException("Set either Host and Port, or UnixSocketPath.");
+        }
+
+        if (UnixSocketPath is null && (Port < 1 || Port > 65535))
+        {
+            throw new ArgumentException($"Port {Port} is not between 1 and 65535.");
+        }
+
+        ArgumentNullException.ThrowIfNull(Limits);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ConnectTimeout, TimeSpan.Zero);
+        if (RequestTimeout != Timeout.InfiniteTimeSpan)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RequestTimeout, TimeSpan.Zero);
+        }
+    }
+}

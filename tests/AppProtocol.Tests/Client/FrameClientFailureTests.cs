@@ -1,0 +1,199 @@
+using System.Buffers;
+using System.Text;
+using AppProtocol.Client;
+using AppProtocol.Framing;
+
+namespace AppProtocol.Tests.Client;
+
+/// <summary>Timeouts, cancellation, garbage and broken connections: typed errors, and the next call gets a new connection.</summary>
+public sealed class FrameClientFailureTests
+{
+    private static readonly Frame Request = Frame.Binary(ContentTypes.ClientBinary, "ping"u8.ToArray());
+
+    [Fact]
+    public async Task Silent_server_times_out_and_fails_every_pending_request()
+    {
+        var bothArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = FakeServer.Tcp(async peer =>
+        {
+            // Read both requests, answer neither, and wait for the client to give up on the connection.
+            await peer.ReadFrameAsync();
+            await peer.ReadFrameAsync();
+            bothArrived.SetResult();
+            Assert.Null(await peer.ReadFrameAsync());
+        });
+        await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port, RequestTimeout = TimeSpan.FromMilliseconds(300) });
+
+        Task<Frame> first = client.SendAsync(Request).AsTask();
+        Task<Frame> second = client.SendAsync(Request).AsTask();
+        await bothArrived.Task.WaitAsync(ChildProcess.Timeout);
+        Exception[] failures =
+        [
+            await Assert.ThrowsAnyAsync<Exception>(() => first.WaitAsync(ChildProcess.Timeout)),
+            await Assert.ThrowsAnyAsync<Exception>(() => second.WaitAsync(ChildProcess.Timeout)),
+        ];
+
+        // Whichever timed out first gets TimeoutException; one it abandoned with it gets FrameClientException saying why.
+        Assert.Contains(failures, f => f is TimeoutException);
+        Assert.All(failures, f => Assert.True(f is TimeoutException || f is FrameClientException { InnerException: TimeoutException }, f.ToString()));
+    }
+
+    [Fact]
+    public async Task Timeout_replaces_the_connection_for_the_next_call()
+    {
+        int connection = 0;
+        await using var server = FakeServer.Tcp(async peer =>
+        {
+            if (Interlocked.Increment(ref connection) == 1)
+            {
+                await peer.ReadFrameAsync();
+                Assert.Null(await peer.ReadFrameAsync());
+                return;
+            }
+
+            await peer.EchoFramesAsync();
+        });
+        await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port, RequestTimeout = TimeSpan.FromMilliseconds(300) });
+
+        await Assert.ThrowsAsync<TimeoutException>(async () => await client.SendAsync(Request));
+        Frame response = await client.SendAsync(Request).AsTask().WaitAsync(ChildProcess.Timeout);
+
+        Assert.Equal("echo:ping", Encoding.UTF8.GetString(response.Content.ToArray()));
+        Assert.Equal(2, server.Accepted);
+    }
+
+    [Fact]
+    public async Task Cancelled_call_throws_and_the_connection_keeps_serving_in_order()
+    {
+        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var firstArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        await using var server = FakeServer.Tcp(async peer =>
+        {
+            Frame first = (await peer.ReadFrameAsync())!.Value;
+            firstArrived.SetResult();
+            await release.Task.WaitAsync(ChildProcess.Timeout);
+            await peer.WriteAsync(FakePeer.Echo(first));
+            await peer.EchoFramesAsync();
+        });
+        await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port });
+        using var cancel = new CancellationTokenSource();
+
+        Task<Frame> cancelled = client.SendAsync(Frame.Binary(ContentTypes.ClientBinary, "dropped"u8.ToArray()), cancel.Token).AsTask();
+        await firstArrived.Task.WaitAsync(ChildProcess.Timeout);
+        cancel.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(ChildProcess.Timeout));
+        release.SetResult();
+
+        // The late answer to the cancelled request is dropped, not handed to the next caller.
+        Frame next = await client.SendAsync(Frame.Binary(ContentTypes.ClientBinary, "next"u8.ToArray())).AsTask().WaitAsync(ChildProcess.Timeout);
+        Assert.Equal("echo:next", Encoding.UTF8.GetString(next.Content.ToArray()));
+        Assert.Equal(1, server.Accepted);
+    }
+
+    [Fact]
+    public async Task Already_cancelled_token_sends_nothing()
+    {
+        await using var server = FakeServer.Tcp(async peer => Assert.Null(await peer.ReadFrameAsync()));
+        await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await client.SendAsync(Request, new CancellationToken(canceled: true)));
+    }
+
+    [Theory]
+    [InlineData("00027b7d", ProtocolError.MissingRequiredHeader)]
+    [InlineData("0000", ProtocolError.EmptyHeader)]
+    [InlineData("00025b5d", ProtocolError.HeaderNotObject)]
+    public async Task Garbage_answer_is_a_protocol_exception(string hex, ProtocolError expected)
+    {
+        await using var server = FakeServer.Tcp(async peer =>
+        {
+            await peer.ReadFrameAsync();
+            await peer.WriteRawAsync(Convert.FromHexString(hex));
+            await peer.ReadFrameAsync();
+        });
+        await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port });
+
+        ProtocolException error = await Assert.ThrowsAsync<ProtocolException>(async () => await client.SendAsync(Request).AsTask().WaitAsync(ChildProcess.Timeout));
+
+        Assert.Equal(expected, error.Error);
+    }
+
+    [Fact]
+    public async Task Content_beyond_the_client_limit_is_refused()
+    {
+        await using var server = FakeServer.Tcp(async peer =>
+        {
+            await peer.ReadFrameAsync();
+            await peer.WriteAsync(Frame.Binary(ContentTypes.ServerBinary, new byte[101]));
+            await peer.ReadFrameAsync();
+        });
+        await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port, Limits = new FrameLimits { MaxContentLength = 100 } });
+
+        ProtocolException error = await Assert.ThrowsAsync<ProtocolException>(async () => await client.SendAsync(Request).AsTask().WaitAsync(ChildProcess.Timeout));
+
+        Assert.Equal(ProtocolError.ContentTooLarge, error.Error);
+    }
+
+    [Fact]
+    public async Task Server_closing_mid_response_is_a_truncated_frame()
+    {
+        await using var server = FakeServer.Tcp(async peer =>
+        {
+            await peer.ReadFrameAsync();
+            var whole = new ArrayBufferWriter<byte>();
+            FrameWriter.Write(whole, Frame.Binary(ContentTypes.ServerBinary, "0123456789"u8.ToArray()));
+            await peer.WriteRawAsync(whole.WrittenSpan[..^4].ToArray());
+            peer.Close();
+        });
+        await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port });
+
+        ProtocolException error = await Assert.ThrowsAsync<ProtocolException>(async () => await client.SendAsync(Request).AsTask().WaitAsync(ChildProcess.Timeout));
+
+        Assert.Equal(ProtocolError.TruncatedFrame, error.Error);
+    }
+
+    [Fact]
+    public async Task Server_closing_without_answering_is_a_client_exception_and_is_not_resent()
+    {
+        int requestsSeen = 0;
+        await using var server = FakeServer.Tcp(async peer =>
+        {
+            if (await peer.ReadFrameAsync() is not null)
+            {
+                Interlocked.Increment(ref requestsSeen);
+            }
+
+            peer.Close();
+        });
+        await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port });
+
+        FrameClientException error = await Assert.ThrowsAsync<FrameClientException>(async () => await client.SendAsync(Request).AsTask().WaitAsync(ChildProcess.Timeout));
+
+        Assert.Contains("closed the connection before answering", error.Message);
+        await server.DisposeAsync();
+        Assert.Equal(1, requestsSeen);
+        Assert.Equal(1, server.Accepted);
+    }
+
+    [Fact]
+    public async Task Refused_connection_is_a_client_exception()
+    {
+        int port;
+        await using (var gone = FakeServer.Tcp(_ => Task.CompletedTask))
+        {
+            port = gone.Port;
+        }
+
+        await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = port });
+
+        FrameClientException error = await Assert.ThrowsAsync<FrameClientException>(async () => await client.SendAsync(Request));
+        Assert.IsType<System.Net.Sockets.SocketException>(error.InnerException);
+    }
+
+    [Fact]
+    public void Options_without_a_server_are_rejected()
+    {
+        Assert.Throws<ArgumentException>(() => new FrameClient(new FrameClientOptions()));
+        Assert.Throws<ArgumentException>(() => new FrameClient(new FrameClientOptions { Host = "localhost", Port = 0 }));
+    }
+}
