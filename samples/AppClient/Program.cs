@@ -28,7 +28,7 @@ Console.WriteLine($"Starting connection to {address}");
 try
 {
     await using var client = new FrameClient(new FrameClientOptions { Host = host, Port = port });
-    Console.WriteLine($"Sending {PythonBytes.Repr(AppRequest.Encode(request))} to {address}");
+    Console.WriteLine($"Sending {PythonRepr.Bytes(AppRequest.Encode(request))} to {address}");
     Frame response = await client.SendAsync(request);
     if (response.Header.IsJson)
     {
@@ -37,7 +37,7 @@ try
     }
     else
     {
-        Console.WriteLine($"Got response: {PythonBytes.Repr(response.Content.ToArray())}");
+        Console.WriteLine($"Got response: {PythonRepr.Bytes(response.Content.ToArray())}");
     }
 
     Console.WriteLine($"Closing connection to {address}");

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Net;
 using System.Text.Json;
 using AppProtocol.Framing;
+using AppProtocol.Samples;
 
 namespace AppServer;
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Runtime.InteropServices;
+using AppProtocol.Samples;
 using AppProtocol.Server;
 using AppProtocol.Transport;
 using AppServer;

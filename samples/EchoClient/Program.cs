@@ -29,7 +29,7 @@ try
         total += read;
     }
 
-    Console.WriteLine($"Received {PythonBytes.Repr(received.AsSpan(0, total))}");
+    Console.WriteLine($"Received {PythonRepr.Bytes(received.AsSpan(0, total))}");
     return 0;
 }
 catch (SocketException ex)

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
+using AppProtocol.Samples;
 using AppProtocol.Transport;
-using AppServer;
 
 // echo-server [host port]: the guide's echo-server.py on AppProtocol's transport layer (raw bytes, no frames).
 // Unlike the original, which exits after its one client, it keeps accepting until Ctrl+C.

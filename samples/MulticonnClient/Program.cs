@@ -42,7 +42,7 @@ async Task RunConnectionAsync(int id)
     int expected = 0;
     foreach (byte[] message in messages)
     {
-        output.WriteLine($"Sending {PythonBytes.Repr(message)} to connection {id}");
+        output.WriteLine($"Sending {PythonRepr.Bytes(message)} to connection {id}");
         await stream.WriteAsync(message);
         expected += message.Length;
     }
@@ -58,7 +58,7 @@ async Task RunConnectionAsync(int id)
         }
 
         received += read;
-        output.WriteLine($"Received {PythonBytes.Repr(buffer.AsSpan(0, read))} from connection {id}");
+        output.WriteLine($"Received {PythonRepr.Bytes(buffer.AsSpan(0, read))} from connection {id}");
     }
 
     output.WriteLine($"Closing connection {id}");

@@ -1,8 +1,8 @@
 using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
+using AppProtocol.Samples;
 using AppProtocol.Transport;
-using AppServer;
 
 // multiconn-server <host> <port>: the guide's multiconn-server.py on AppProtocol's transport layer: echoes on
 // many connections at once, printing what the original prints.

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 
-namespace AppServer;
+namespace AppProtocol.Samples;
 
 /// <summary>Formats values as Python's <c>repr</c> does, so the samples print what the reference programs print.</summary>
 public static class PythonRepr
