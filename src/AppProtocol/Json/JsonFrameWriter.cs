@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using AppProtocol.Framing;
@@ -60,7 +59,7 @@ public static class JsonFrameWriter
     {
         public PooledBufferWriter Buffer { get; } = new();
 
-        // Non-ASCII text of the BMP is written raw, as the reference does (ensure_ascii=False); System.Text.Json still escapes astral characters, which decode the same.
-        public Utf8JsonWriter Writer { get; } = new(Stream.Null, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true });
+        // Non-ASCII text is written as raw UTF-8, as the reference does (ensure_ascii=False).
+        public Utf8JsonWriter Writer { get; } = new(Stream.Null, new JsonWriterOptions { Encoder = RawUtf8JsonEncoder.Instance, SkipValidation = true });
     }
 }

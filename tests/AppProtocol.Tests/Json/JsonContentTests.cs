@@ -118,6 +118,20 @@ public class JsonContentTests
     }
 
     [Fact]
+    public void Json_content_is_written_as_python_writes_it_raw_utf8_escaping_only_what_json_requires()
+    {
+        var output = new ArrayBufferWriter<byte>();
+
+        JsonFrameWriter.Write(output, new SearchRequest("search", "é 🐶 \"q\" \\ \n\t\u0001\u007f中"), TestJsonContext.Default.SearchRequest);
+
+        var buffer = new ReadOnlySequence<byte>(output.WrittenMemory);
+        Assert.True(new FrameParser().TryParse(ref buffer, out Frame frame));
+
+        // What python3 -c 'json.dumps({...}, ensure_ascii=False, separators=(",", ":"))' prints for the same value.
+        Assert.Equal("{\"action\":\"search\",\"value\":\"é 🐶 \\\"q\\\" \\\\ \\n\\t\\u0001\u007f中\"}", Encoding.UTF8.GetString(frame.Content.ToArray()));
+    }
+
+    [Fact]
     public void Reads_content_split_across_segments()
     {
         byte[] content = Encoding.UTF8.GetBytes(Json);
