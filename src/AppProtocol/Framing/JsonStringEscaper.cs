@@ -68,43 +68,27 @@ internal static class JsonStringEscaper
         return value.EnumerateRunes();
     }
 
-    private static int EscapedAsciiLength(char c) => c switch
-    {
-        '"' or '\\' or '\n' or '\r' or '\t' or '\b' or '\f' => 2,
-        < ' ' => 6,
-        _ => 1,
-    };
+    private static int EscapedAsciiLength(char c) => JsonEscapes.IsRequired(c) ? JsonEscapes.Length(c) : 1;
 
     private static int WriteAscii(char c, Span<byte> destination)
     {
-        char shortEscape = c switch
+        if (!JsonEscapes.IsRequired(c))
         {
-            '"' => '"',
-            '\\' => '\\',
-            '\n' => 'n',
-            '\r' => 'r',
-            '\t' => 't',
-            '\b' => 'b',
-            '\f' => 'f',
-            _ => '\0',
-        };
+            destination[0] = (byte)c;
+            return 1;
+        }
 
+        destination[0] = (byte)'\\';
+        char shortEscape = JsonEscapes.ShortEscape(c);
         if (shortEscape != '\0')
         {
-            destination[0] = (byte)'\\';
             destination[1] = (byte)shortEscape;
             return 2;
         }
 
-        if (c < ' ')
-        {
-            "\\u00"u8.CopyTo(destination);
-            destination[4] = (byte)"0123456789abcdef"[c >> 4];
-            destination[5] = (byte)"0123456789abcdef"[c & 0xF];
-            return 6;
-        }
-
-        destination[0] = (byte)c;
-        return 1;
+        "u00"u8.CopyTo(destination[1..]);
+        destination[4] = (byte)JsonEscapes.HexDigit(c >> 4);
+        destination[5] = (byte)JsonEscapes.HexDigit(c);
+        return 6;
     }
 }

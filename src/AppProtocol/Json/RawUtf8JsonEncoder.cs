@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Unicode;
+using AppProtocol.Framing;
 
 namespace AppProtocol.Json;
 
@@ -65,7 +66,7 @@ internal sealed class RawUtf8JsonEncoder : JavaScriptEncoder
         return Utf8.IsValid(plain) ? special : FirstInvalid(plain);
     }
 
-    public override bool WillEncode(int unicodeScalar) => unicodeScalar is < ControlLimit or '"' or '\\';
+    public override bool WillEncode(int unicodeScalar) => JsonEscapes.IsRequired(unicodeScalar);
 
     public override unsafe bool TryEncodeUnicodeScalar(int unicodeScalar, char* buffer, int bufferLength, out int numberOfCharactersWritten)
     {
@@ -75,19 +76,7 @@ internal sealed class RawUtf8JsonEncoder : JavaScriptEncoder
             return new Rune(unicodeScalar).TryEncodeToUtf16(destination, out numberOfCharactersWritten);
         }
 
-        char shortEscape = unicodeScalar switch
-        {
-            '"' => '"',
-            '\\' => '\\',
-            '\n' => 'n',
-            '\r' => 'r',
-            '\t' => 't',
-            '\b' => 'b',
-            '\f' => 'f',
-            _ => '\0',
-        };
-
-        numberOfCharactersWritten = shortEscape == '\0' ? 6 : 2;
+        numberOfCharactersWritten = JsonEscapes.Length(unicodeScalar);
         if (destination.Length < numberOfCharactersWritten)
         {
             numberOfCharactersWritten = 0;
@@ -95,6 +84,7 @@ internal sealed class RawUtf8JsonEncoder : JavaScriptEncoder
         }
 
         destination[0] = '\\';
+        char shortEscape = JsonEscapes.ShortEscape(unicodeScalar);
         if (shortEscape != '\0')
         {
             destination[1] = shortEscape;
@@ -102,8 +92,8 @@ internal sealed class RawUtf8JsonEncoder : JavaScriptEncoder
         else
         {
             "u00".CopyTo(destination[1..]);
-            destination[4] = "0123456789abcdef"[unicodeScalar >> 4];
-            destination[5] = "0123456789abcdef"[unicodeScalar & 0xF];
+            destination[4] = JsonEscapes.HexDigit(unicodeScalar >> 4);
+            destination[5] = JsonEscapes.HexDigit(unicodeScalar);
         }
 
         return true;

@@ -6,6 +6,8 @@ using System.Text;
 using AppProtocol.Client;
 using AppProtocol.Framing;
 
+using AppProtocol.Tests.Support;
+
 namespace AppProtocol.Tests.Client;
 
 /// <summary>FrameClient over each transport: IPv4, IPv6, host names, Unix sockets, TLS.</summary>

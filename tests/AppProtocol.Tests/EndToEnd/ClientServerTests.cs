@@ -10,6 +10,7 @@ using AppProtocol.Framing;
 using AppProtocol.Server;
 using AppProtocol.Tests.Framing;
 using AppProtocol.Tests.Server;
+using AppProtocol.Tests.Support;
 using AppProtocol.Transport;
 
 namespace AppProtocol.Tests.EndToEnd;

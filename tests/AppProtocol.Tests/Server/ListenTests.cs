@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using AppProtocol.Tests.Support;
 using AppProtocol.Transport;
 
 namespace AppProtocol.Tests.Server;

@@ -1,13 +1,18 @@
 using System.Net;
 using System.Net.Sockets;
 
-namespace AppProtocol.Tests.Client;
+namespace AppProtocol.Tests.Support;
 
-/// <summary>A fact that is skipped, with the reason, on a machine without IPv6 loopback.</summary>
+/// <summary>A fact that is skipped, with the reason shown, where the machine cannot bind the IPv6 loopback.</summary>
 public sealed class IPv6FactAttribute : FactAttribute
 {
-    private static readonly Lazy<bool> Available = new(() =>
+    private static readonly Lazy<bool> HasIPv6Loopback = new(() =>
     {
+        if (!Socket.OSSupportsIPv6)
+        {
+            return false;
+        }
+
         try
         {
             using var socket = new Socket(AddressFamily.InterNetworkV6, SocketType.Stream, ProtocolType.Tcp);
@@ -22,7 +27,7 @@ public sealed class IPv6FactAttribute : FactAttribute
 
     public IPv6FactAttribute()
     {
-        if (!Available.Value)
+        if (!HasIPv6Loopback.Value)
         {
             Skip = "This machine has no IPv6 loopback (::1).";
         }
