@@ -44,9 +44,14 @@ public static class FrameWriter
         ArgumentNullException.ThrowIfNull(header.ContentType, nameof(header));
         ArgumentNullException.ThrowIfNull(header.ContentEncoding, nameof(header));
         int headerLength = HeaderWriter.GetLength(header);
-        Span<byte> span = output.GetSpan(2 + headerLength);
-        BinaryPrimitives.WriteUInt16BigEndian(span, (ushort)headerLength);
-        HeaderWriter.Write(header, span.Slice(2, headerLength));
+        FormatHeader(header, output.GetSpan(2 + headerLength)[..(2 + headerLength)]);
         output.Advance(2 + headerLength);
+    }
+
+    /// <summary>Formats the protoheader and JSON header into <paramref name="destination"/>, exactly 2 + the header's length.</summary>
+    internal static void FormatHeader(in FrameHeader header, Span<byte> destination)
+    {
+        BinaryPrimitives.WriteUInt16BigEndian(destination, (ushort)(destination.Length - 2));
+        HeaderWriter.Write(header, destination[2..]);
     }
 }

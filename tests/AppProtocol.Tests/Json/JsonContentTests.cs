@@ -131,6 +131,46 @@ public class JsonContentTests
         Assert.Equal("{\"action\":\"search\",\"value\":\"é 🐶 \\\"q\\\" \\\\ \\n\\t\\u0001\u007f中\"}", Encoding.UTF8.GetString(frame.Content.ToArray()));
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(1)]
+    [InlineData(4000)]
+    [InlineData(100_000)]
+    public void Json_content_of_any_size_round_trips_in_place_or_through_the_pooled_buffer(int start)
+    {
+        // Every length around the 4,096-byte in-place capacity, so both paths and the header's digit count change.
+        for (int length = start; length < start + 120; length++)
+        {
+            var output = new ArrayBufferWriter<byte>(16);
+            var request = new SearchRequest("search", new string('x', length));
+
+            JsonFrameWriter.Write(output, request, TestJsonContext.Default.SearchRequest);
+            FrameWriter.Write(output, Frame.Binary(ContentTypes.ClientBinary, "after"u8.ToArray()));
+
+            var buffer = new ReadOnlySequence<byte>(output.WrittenMemory);
+            var parser = new FrameParser(new FrameLimits());
+            Assert.True(parser.TryParse(ref buffer, out Frame frame));
+            Assert.Equal(request, JsonFrameReader.Read(frame, TestJsonContext.Default.SearchRequest));
+            Assert.Equal(JsonSerializer.SerializeToUtf8Bytes(request, TestJsonContext.Default.SearchRequest), frame.Content.ToArray());
+            Assert.True(parser.TryParse(ref buffer, out Frame after));
+            Assert.Equal("after"u8.ToArray(), after.Content.ToArray());
+            Assert.True(buffer.IsEmpty);
+        }
+    }
+
+    [Fact]
+    public void Small_json_content_is_serialized_straight_into_the_output_and_advanced_once_with_its_header()
+    {
+        var output = new CountingBufferWriter();
+
+        JsonFrameWriter.Write(output, new SearchRequest("search", "morpheus"), TestJsonContext.Default.SearchRequest);
+
+        Assert.Equal(1, output.Advances);
+        var buffer = new ReadOnlySequence<byte>(output.Inner.WrittenMemory);
+        Assert.True(new FrameParser().TryParse(ref buffer, out Frame frame));
+        Assert.Equal(new SearchRequest("search", "morpheus"), JsonFrameReader.Read(frame, TestJsonContext.Default.SearchRequest));
+    }
+
     [Fact]
     public void Reads_content_split_across_segments()
     {
@@ -143,4 +183,21 @@ public class JsonContentTests
 
     private static Frame JsonFrame(string encoding, byte[] content, FrameByteOrder byteOrder = FrameByteOrder.Little) =>
         new(new FrameHeader(ContentTypes.Json, encoding, content.Length) { ByteOrder = byteOrder }, content);
+
+    private sealed class CountingBufferWriter : IBufferWriter<byte>
+    {
+        public ArrayBufferWriter<byte> Inner { get; } = new();
+
+        public int Advances { get; private set; }
+
+        public void Advance(int count)
+        {
+            Advances++;
+            Inner.Advance(count);
+        }
+
+        public Memory<byte> GetMemory(int sizeHint = 0) => Inner.GetMemory(sizeHint);
+
+        public Span<byte> GetSpan(int sizeHint = 0) => Inner.GetSpan(sizeHint);
+    }
 }
