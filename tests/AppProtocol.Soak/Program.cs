@@ -1,6 +1,8 @@
 using AppProtocol.Soak;
 
-// Usage: soak [--connections N] [--exchanges M] [--seed S]   |   soak idle [--connections K]
+// Usage: soak [--connections N] [--exchanges M] [--seed S]
+//        soak idle [--connections K] [--separate]      (--separate: the clients run in a child process)
+//        soak hold --port P --connections K           (the child: holds K connections until stdin closes)
 string mode = args.Length > 0 && !args[0].StartsWith("--", StringComparison.Ordinal) ? args[0] : "soak";
 int Option(string name, int fallback)
 {
@@ -11,7 +13,13 @@ int Option(string name, int fallback)
 using var cancel = new CancellationTokenSource(TimeSpan.FromMinutes(10));
 if (mode == "idle")
 {
-    Console.WriteLine(await IdleRun.RunAsync(Option("--connections", 1_000), cancel.Token));
+    Console.WriteLine(await IdleRun.RunAsync(Option("--connections", 1_000), args.Contains("--separate"), cancel.Token));
+    return 0;
+}
+
+if (mode == "hold")
+{
+    await IdleRun.HoldAsync(Option("--port", 0), Option("--connections", 1_000), cancel.Token);
     return 0;
 }
 
