@@ -1,0 +1,53 @@
+using AppProtocol.Framing;
+using AppProtocol.Tests.Server;
+
+namespace AppProtocol.Tests.Robustness;
+
+/// <summary>Every <see cref="HostileCases"/> case against a running server on loopback, next to a well-behaved client.</summary>
+public class SocketHostileInputTests
+{
+    public static TheoryData<string> CaseNames => [.. HostileCases.All.Keys];
+
+    [Fact]
+    public void Table_has_at_least_fifty_cases() => Assert.True(HostileCases.All.Count >= 50, $"{HostileCases.All.Count} cases");
+
+    [Theory]
+    [MemberData(nameof(CaseNames))]
+    public async Task Hostile_client_gets_its_outcome_and_harms_no_one(string name)
+    {
+        HostileCase hostile = HostileCases.All[name];
+        var tracker = new ConnectionTracker();
+        await using TestServer server = await TestServer.StartAsync(o =>
+        {
+            tracker.Attach(o);
+            o.FrameTimeout = hostile.FrameTimeout ?? o.FrameTimeout;
+        });
+        await using RawClient bystander = await server.ConnectAsync();
+        await AssertServedAsync(bystander);
+
+        await using (RawClient client = await server.ConnectAsync())
+        {
+            await hostile.Act(client);
+            switch (hostile.Expected)
+            {
+                case HostileOutcome.Served:
+                    Frame? answer = await client.ReadFrameAsync();
+                    Assert.True(answer.HasValue, "Expected an answer, the server closed.");
+                    Assert.Equal(ContentTypes.Json, answer.Value.Header.ContentType);
+                    break;
+                case HostileOutcome.Closed:
+                    await client.AssertClosedByServerAsync();
+                    break;
+            }
+        }
+
+        await tracker.WaitClosedAsync(1);
+        await AssertServedAsync(bystander);
+        await bystander.DisposeAsync();
+        await tracker.WaitClosedAsync(2);
+        await tracker.WaitNoneActiveAsync(server.Server);
+    }
+
+    private static async Task AssertServedAsync(RawClient client) =>
+        Assert.Equal("No match for 'ok'.", Requests.Result(await client.ExchangeAsync(Requests.Search("ok"))));
+}
