@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Security;
@@ -42,6 +43,9 @@ public sealed class FrameServerOptions
 
     /// <summary>The pending-connection queue length of each listener. Default 512.</summary>
     public int Backlog { get; set; } = 512;
+
+    /// <summary>Where connections rent their read and write buffers; <see cref="MemoryPool{T}.Shared"/> when <see langword="null"/>. Pass one to bound or observe buffer use: every buffer is returned when its connection closes.</summary>
+    public MemoryPool<byte>? MemoryPool { get; set; }
 
     /// <summary>The clock for timeouts and durations; tests pass a fake one.</summary>
     public TimeProvider TimeProvider { get; set; } = TimeProvider.System;

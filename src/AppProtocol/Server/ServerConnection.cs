@@ -80,11 +80,11 @@ internal sealed class ServerConnection
                     return;
                 }
 
-                pipe = StreamDuplexPipe.Create(tls);
+                pipe = StreamDuplexPipe.Create(tls, Options.MemoryPool);
             }
             else
             {
-                pipe = _transport.Transport;
+                pipe = StreamDuplexPipe.Create(_transport.Stream, Options.MemoryPool);
             }
 
             await ServeAsync(pipe).ConfigureAwait(false);
@@ -297,8 +297,9 @@ internal sealed class ServerConnection
         {
             _timer.Dispose();
             Volatile.Write(ref _input, null);
-            if (tls is not null && pipe is not null)
+            if (pipe is not null)
             {
+                // Completing the pipe returns its buffers to the pool.
                 await StreamDuplexPipe.CompleteQuietlyAsync(pipe).ConfigureAwait(false);
             }
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 
 namespace AppProtocol.Transport;
@@ -23,20 +24,37 @@ internal sealed class StreamDuplexPipe : IDuplexPipe
     /// Creates the pipe. The reader waits with a zero-byte read before it rents a buffer, so idle connections cost
     /// no buffer memory; it has no pause threshold, so a frame up to the configured maximum always fits.
     /// </summary>
-    public static StreamDuplexPipe Create(Stream stream) => new(
-        PipeReader.Create(stream, new StreamPipeReaderOptions(bufferSize: ReadBufferSize, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true)),
-        PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true)));
+    /// <param name="stream">The connection's stream.</param>
+    /// <param name="pool">Where buffers come from; <see cref="MemoryPool{T}.Shared"/> when <see langword="null"/>.</param>
+    public static StreamDuplexPipe Create(Stream stream, MemoryPool<byte>? pool = null) => new(
+        PipeReader.Create(stream, new StreamPipeReaderOptions(pool, bufferSize: ReadBufferSize, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true)),
+        PipeWriter.Create(stream, new StreamPipeWriterOptions(pool, leaveOpen: true)));
 
-    /// <summary>Completes both halves, ignoring the errors of a connection that is going away anyway.</summary>
+    /// <summary>Completes both halves, returning every buffer to the pool even when the peer is gone.</summary>
     public static async ValueTask CompleteQuietlyAsync(IDuplexPipe pipe, Exception? error = null)
     {
+        if (error is null)
+        {
+            try
+            {
+                // Send what is left while the peer may still be there.
+                await pipe.Output.FlushAsync().ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+            {
+                error = ex;
+            }
+        }
+
         try
         {
+            // With an error the writer returns its buffers without writing; a failed write inside a plain
+            // CompleteAsync would leave them rented.
             await pipe.Output.CompleteAsync(error).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
         {
-            // The flush of the last bytes failed: the peer is gone.
+            // The peer is gone.
         }
 
         try

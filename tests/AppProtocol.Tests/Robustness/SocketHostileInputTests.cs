@@ -17,9 +17,11 @@ public class SocketHostileInputTests
     {
         HostileCase hostile = HostileCases.All[name];
         var tracker = new ConnectionTracker();
+        var pool = new CountingMemoryPool();
         await using TestServer server = await TestServer.StartAsync(o =>
         {
             tracker.Attach(o);
+            o.MemoryPool = pool;
             o.FrameTimeout = hostile.FrameTimeout ?? o.FrameTimeout;
         });
         await using RawClient bystander = await server.ConnectAsync();
@@ -46,6 +48,10 @@ public class SocketHostileInputTests
         await bystander.DisposeAsync();
         await tracker.WaitClosedAsync(2);
         await tracker.WaitNoneActiveAsync(server.Server);
+
+        // Every read and write buffer the server rented for the two connections is back in the pool.
+        Assert.True(pool.Rented > 0, "the server rented no buffer from the pool it was given");
+        Assert.Equal(0, pool.Outstanding);
     }
 
     private static async Task AssertServedAsync(RawClient client) =>
