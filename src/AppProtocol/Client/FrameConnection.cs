@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Net.Sockets;
 using AppProtocol.Framing;
 using AppProtocol.Pipelines;
+using AppProtocol.Transport;
 using Microsoft.Extensions.Logging;
 
 namespace AppProtocol.Client;
@@ -18,8 +19,7 @@ internal sealed class FrameConnection : IAsyncDisposable
 {
     private readonly Socket _socket;
     private readonly Stream _stream;
-    private readonly PipeReader _input;
-    private readonly PipeWriter _output;
+    private readonly StreamDuplexPipe _pipe;
     private readonly FrameReader _reader;
     private readonly SemaphoreSlim _writeLock = new(1, 1);
     private readonly Queue<TaskCompletionSource<Frame>> _waiters = new();
@@ -36,9 +36,8 @@ internal sealed class FrameConnection : IAsyncDisposable
         _socket = socket;
         _stream = stream;
         _peer = peer;
-        _input = PipeReader.Create(stream, new StreamPipeReaderOptions(leaveOpen: true));
-        _output = PipeWriter.Create(stream, new StreamPipeWriterOptions(leaveOpen: true));
-        _reader = new FrameReader(_input, limits);
+        _pipe = StreamDuplexPipe.Create(stream);
+        _reader = new FrameReader(_pipe.Input, limits);
         _readLoop = ReadLoopAsync();
     }
 
@@ -116,7 +115,7 @@ internal sealed class FrameConnection : IAsyncDisposable
 
             try
             {
-                FlushResult flushed = await _output.WriteAsync(request, linked.Token).ConfigureAwait(false);
+                FlushResult flushed = await _pipe.Output.WriteAsync(request, linked.Token).ConfigureAwait(false);
                 if (flushed.IsCompleted || flushed.IsCanceled)
                 {
                     throw new FrameClientException($"The connection to {_peer} closed while the request was being sent.");
@@ -198,8 +197,7 @@ internal sealed class FrameConnection : IAsyncDisposable
         Close(new ObjectDisposedException(nameof(FrameClient), "The client was disposed."));
         await _readLoop.ConfigureAwait(false);
         await _writeLock.WaitAsync().ConfigureAwait(false);
-        await _output.CompleteAsync().ConfigureAwait(false);
-        await _input.CompleteAsync().ConfigureAwait(false);
+        await StreamDuplexPipe.CompleteQuietlyAsync(_pipe, _closedBecause).ConfigureAwait(false);
         await _stream.DisposeAsync().ConfigureAwait(false);
         _lifetime.Dispose();
         _writeLock.Dispose();

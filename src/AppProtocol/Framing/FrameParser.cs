@@ -80,6 +80,10 @@ public sealed class FrameParser
         return true;
     }
 
+    /// <summary>The error for a stream that ended after <paramref name="buffered"/> bytes of a frame needing at least <paramref name="requiredLength"/>.</summary>
+    internal static ProtocolException Truncated(long buffered, long requiredLength) =>
+        new(ProtocolError.TruncatedFrame, $"The stream ended inside a frame, after {buffered} of at least {Math.Max(requiredLength, buffered + 1)} bytes.");
+
     private static int ReadProtoheader(in ReadOnlySequence<byte> buffer)
     {
         ReadOnlySpan<byte> first = buffer.FirstSpan;

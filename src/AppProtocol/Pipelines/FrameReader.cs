@@ -98,7 +98,7 @@ public sealed class FrameReader
                     return null;
                 }
 
-                _fault = new ProtocolException(ProtocolError.TruncatedFrame, $"The stream ended inside a frame, after {buffer.Length} of at least {Math.Max(_requiredLength, buffer.Length + 1)} bytes.");
+                _fault = FrameParser.Truncated(buffer.Length, _requiredLength);
                 throw _fault;
             }
 

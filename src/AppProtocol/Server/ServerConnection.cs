@@ -235,7 +235,7 @@ internal sealed class ServerConnection
                     return;
                 }
 
-                throw new ProtocolException(ProtocolError.TruncatedFrame, $"The stream ended inside a frame, after {buffer.Length} of at least {Math.Max(requiredLength, buffer.Length + 1)} bytes.");
+                throw FrameParser.Truncated(buffer.Length, requiredLength);
             }
         }
     }

@@ -54,7 +54,7 @@ public sealed class FrameClientTransportTests
     [Fact]
     public async Task Tls_with_custom_validation_talks_to_a_self_signed_server_and_presents_the_client_certificate()
     {
-        X509Certificate2 certificate = TestCertificates.Localhost;
+        X509Certificate2 certificate = TestCertificates.Server;
         await using var server = FakeServer.Tcp(peer => peer.EchoFramesAsync(), certificate: certificate);
         X509Certificate? seenByClient = null;
         await using var client = new FrameClient(new FrameClientOptions
@@ -81,7 +81,7 @@ public sealed class FrameClientTransportTests
     [InlineData("wrong.example", SslPolicyErrors.RemoteCertificateChainErrors | SslPolicyErrors.RemoteCertificateNameMismatch)]
     public async Task Tls_checks_the_server_name(string targetHost, SslPolicyErrors expected)
     {
-        await using var server = FakeServer.Tcp(peer => peer.EchoFramesAsync(), certificate: TestCertificates.Localhost);
+        await using var server = FakeServer.Tcp(peer => peer.EchoFramesAsync(), certificate: TestCertificates.Server);
         SslPolicyErrors seen = SslPolicyErrors.None;
         await using var client = new FrameClient(new FrameClientOptions
         {
@@ -111,7 +111,7 @@ public sealed class FrameClientTransportTests
     [InlineData("wrong.example")]
     public async Task Tls_default_validation_refuses_an_untrusted_or_misnamed_certificate(string targetHost)
     {
-        await using var server = FakeServer.Tcp(peer => peer.EchoFramesAsync(), certificate: TestCertificates.Localhost);
+        await using var server = FakeServer.Tcp(peer => peer.EchoFramesAsync(), certificate: TestCertificates.Server);
         await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port, UseTls = true, TargetHost = targetHost });
 
         FrameClientException error = await Assert.ThrowsAsync<FrameClientException>(async () => await client.SendAsync(Request));

@@ -2,6 +2,8 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 
+using AppProtocol.Tests.Support;
+
 namespace AppProtocol.Tests.Server;
 
 public class TlsTests

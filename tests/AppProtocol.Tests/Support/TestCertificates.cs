@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
-namespace AppProtocol.Tests.Server;
+namespace AppProtocol.Tests.Support;
 
 /// <summary>Self-signed certificates made in the test, for TLS and mutual TLS over loopback.</summary>
 public static class TestCertificates
