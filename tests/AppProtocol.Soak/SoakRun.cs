@@ -115,7 +115,7 @@ public static class SoakRun
     private static byte[] Search(string value)
     {
         var output = new ArrayBufferWriter<byte>();
-        JsonFrameWriter.Write(output, new AppRequest("search", value), AppJsonContext.Default.AppRequest);
+        JsonFrameWriter.Write(output, new AppRequest { Action = "search", Value = value }, AppJsonContext.Default.AppRequest);
         return output.WrittenSpan.ToArray();
     }
 }

@@ -60,11 +60,14 @@ public sealed class AppProtocolMetrics
 
     internal void Error(string reason) => _errors.Add(1, new KeyValuePair<string, object?>(ErrorTypeTag, reason));
 
-    internal void ExchangeCompleted(long startTimestamp, TimeProvider timeProvider)
+    /// <summary>Whether anyone listens to exchange durations; the server reads the clock per exchange only then.</summary>
+    internal bool TimesExchanges => _exchangeDuration.Enabled;
+
+    internal void ExchangeCompleted(long? startTimestamp, TimeProvider timeProvider)
     {
-        if (_exchangeDuration.Enabled)
+        if (startTimestamp is { } start && _exchangeDuration.Enabled)
         {
-            _exchangeDuration.Record(timeProvider.GetElapsedTime(startTimestamp).TotalSeconds);
+            _exchangeDuration.Record(timeProvider.GetElapsedTime(start).TotalSeconds);
         }
     }
 

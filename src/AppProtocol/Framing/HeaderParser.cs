@@ -73,6 +73,12 @@ internal sealed class HeaderParser
             throw new ProtocolException(ProtocolError.InvalidHeaderEncoding, "The JSON header is not valid UTF-8.");
         }
 
+        return PlainHeaderReader.TryRead(json, _limits.MaxContentLength, _strings, out FrameHeader plain) ? plain : ParseWithJsonReader(json);
+    }
+
+    /// <summary>The full reader, for any header; <see cref="Parse(in ReadOnlySequence{byte})"/> tries <see cref="PlainHeaderReader"/> first.</summary>
+    internal FrameHeader ParseWithJsonReader(ReadOnlySpan<byte> json)
+    {
         var reader = new Utf8JsonReader(json, _readerOptions);
         try
         {

@@ -70,6 +70,13 @@ public static class JsonFrameReader
     private static T? ReadUtf8<T>(in ReadOnlySequence<byte> content, JsonTypeInfo<T> typeInfo)
     {
         ValidateUtf8(content);
+        if (content.IsSingleSegment)
+        {
+            // One pass, and the serializer itself refuses data after the value. The reader overload below first
+            // skips the whole value to find its end, then parses it again.
+            return JsonSerializer.Deserialize(content.FirstSpan, typeInfo);
+        }
+
         JsonSerializerOptions options = typeInfo.Options;
         var reader = new Utf8JsonReader(content, new JsonReaderOptions
         {

@@ -191,8 +191,6 @@ internal sealed class ServerConnection
                     }
 
                     answered = true;
-                    midFrame = !buffer.IsEmpty;
-                    frameStart = clock.GetTimestamp();
                     if (exchange.CloseRequested || Options.CloseAfterResponse || _stopRequested)
                     {
                         close = true;
@@ -218,6 +216,9 @@ internal sealed class ServerConnection
 
             if (answered)
             {
+                // What is left is the start of the next frame: its time runs from now, not from the batch's first byte.
+                midFrame = !buffer.IsEmpty;
+                frameStart = midFrame ? clock.GetTimestamp() : 0;
                 FlushResult flushed = await output.FlushAsync(aborted).ConfigureAwait(false);
                 close |= flushed.IsCompleted;
             }
@@ -242,7 +243,7 @@ internal sealed class ServerConnection
 
     private async ValueTask<bool> HandleAsync(FrameExchange exchange, Frame request, CancellationToken aborted)
     {
-        long started = _server.TimeProvider.GetTimestamp();
+        long? started = _server.Metrics.TimesExchanges ? _server.TimeProvider.GetTimestamp() : null;
         exchange.Begin(request);
         try
         {
@@ -282,9 +283,9 @@ internal sealed class ServerConnection
             return long.MaxValue;
         }
 
-        long start = midFrame ? frameStart : clock.GetTimestamp();
-        long deadline = start + (long)(timeout.TotalSeconds * clock.TimestampFrequency);
-        TimeSpan remaining = clock.GetElapsedTime(clock.GetTimestamp(), deadline);
+        long now = clock.GetTimestamp();
+        long deadline = (midFrame ? frameStart : now) + (long)(timeout.TotalSeconds * clock.TimestampFrequency);
+        TimeSpan remaining = clock.GetElapsedTime(now, deadline);
         _timer.Change(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, Timeout.InfiniteTimeSpan);
         return deadline;
     }

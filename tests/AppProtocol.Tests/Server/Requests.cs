@@ -20,7 +20,7 @@ public static class Requests
     public static byte[] Search(string value)
     {
         var output = new ArrayBufferWriter<byte>();
-        JsonFrameWriter.Write(output, new AppServer.AppRequest("search", value), AppServer.AppJsonContext.Default.AppRequest);
+        JsonFrameWriter.Write(output, new AppServer.AppRequest { Action = "search", Value = value }, AppServer.AppJsonContext.Default.AppRequest);
         return output.WrittenSpan.ToArray();
     }
 
