@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Frozen;
 using AppProtocol.Framing;
 using AppProtocol.Json;
 using AppProtocol.Server;
@@ -8,12 +9,13 @@ namespace AppServer;
 /// <summary>The reference server's application (SPEC.md section 3): a search table for JSON requests, a prefix echo for binary ones.</summary>
 public sealed class AppRequestHandler(AppConsole? console = null)
 {
-    private static readonly Dictionary<string, string> SearchTable = new(StringComparer.Ordinal)
+    // Frozen: looked up once per request, never changed.
+    private static readonly FrozenDictionary<string, string> SearchTable = new Dictionary<string, string>(StringComparer.Ordinal)
     {
         ["morpheus"] = "Follow the white rabbit. \U0001F430",
         ["ring"] = "In the caves beneath the Misty Mountains. \U0001F48D",
         ["\U0001F436"] = "\U0001F43E Playing ball! \U0001F3D0",
-    };
+    }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static readonly byte[] BinaryPrefix = "First 10 bytes of request: "u8.ToArray();
 
