@@ -35,13 +35,21 @@ public static class JsonFrameReader
         }
 
         ReadOnlySequence<byte> content = frame.Content;
-        Span<byte> start = stackalloc byte[4];
-        start = start[..(int)Math.Min(4, content.Length)];
-        content.Slice(0, start.Length).CopyTo(start);
-
-        TextContentEncoding encoding = TextContentEncoding.Find(header.ContentEncoding, header.ByteOrder, start, out int bomLength)
-            ?? throw new ProtocolException(ProtocolError.UnsupportedContentEncoding, $"Unsupported content-encoding '{header.ContentEncoding}' for text/json content.");
-        content = content.Slice(bomLength);
+        TextContentEncoding encoding;
+        if (header.ContentEncoding == ContentTypes.Utf8Encoding)
+        {
+            encoding = TextContentEncoding.Utf8;
+        }
+        else
+        {
+            // Only other encodings look at the first bytes, for a byte order mark.
+            Span<byte> start = stackalloc byte[4];
+            start = start[..(int)Math.Min(4, content.Length)];
+            content.Slice(0, start.Length).CopyTo(start);
+            encoding = TextContentEncoding.Find(header.ContentEncoding, header.ByteOrder, start, out int bomLength)
+                ?? throw new ProtocolException(ProtocolError.UnsupportedContentEncoding, $"Unsupported content-encoding '{header.ContentEncoding}' for text/json content.");
+            content = content.Slice(bomLength);
+        }
 
         try
         {

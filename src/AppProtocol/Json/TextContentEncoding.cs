@@ -6,7 +6,8 @@ namespace AppProtocol.Json;
 /// <summary>Maps a <c>content-encoding</c> name to a strict decoder, accepting the spellings Python accepts for the encodings .NET ships.</summary>
 internal sealed class TextContentEncoding
 {
-    private static readonly TextContentEncoding Utf8 = new(new UTF8Encoding(false, true), isUtf8: true, bomDetects: false);
+    /// <summary>UTF-8, strict: <c>utf-8</c> and its other spellings.</summary>
+    public static readonly TextContentEncoding Utf8 = new(new UTF8Encoding(false, true), isUtf8: true, bomDetects: false);
     private static readonly TextContentEncoding Utf8Sig = new(new UTF8Encoding(false, true), isUtf8: true, bomDetects: true);
     private static readonly TextContentEncoding Utf16Le = new(new UnicodeEncoding(false, false, true), false, false);
     private static readonly TextContentEncoding Utf16Be = new(new UnicodeEncoding(true, false, true), false, false);
