@@ -7,6 +7,11 @@ using AppProtocol.Framing;
 namespace AppProtocol.LoadTest;
 
 /// <summary>Opens C connections, has each make one checked exchange, then holds them idle and reports how much the server's resident memory grew per connection.</summary>
+/// <remarks>
+/// The first tenth of the C connections warms the server up, so that what it spends once (compiled code, pools,
+/// threads) is not charged to the other nine tenths, whose growth is measured; all C are open at the end. Both
+/// figures are printed: per measured connection after the warm-up, and per connection from the server's start.
+/// </remarks>
 internal static class IdleRun
 {
     private const int ConcurrentOpens = 64;
@@ -15,10 +20,38 @@ internal static class IdleRun
     public static async Task<bool> RunAsync(LoadOptions options, Workload workload, Target target)
     {
         var endPoint = new IPEndPoint(IPAddress.Parse(target.Host), target.Port);
+        var failures = new Failures();
+        long? start = ResidentBytes(target.ProcessId);
+        int warmUp = Math.Max(1, options.Connections / 10);
+        Socket?[] warm = await OpenAsync(endPoint, workload, warmUp, failures);
+        await Task.Delay(options.Warmup);
         long? before = ResidentBytes(target.ProcessId);
-        var sockets = new Socket[options.Connections];
-        int failures = 0;
-        string? firstError = null;
+        Socket?[] sockets = await OpenAsync(endPoint, workload, options.Connections - warmUp, failures);
+
+        // Let the server finish whatever it does after a response (returning buffers, timers) before reading its memory.
+        await Task.Delay(options.Warmup);
+        long? after = ResidentBytes(target.ProcessId);
+        int open = sockets.Concat(warm).Count(s => s is not null && !(s.Poll(0, SelectMode.SelectRead) && s.Available == 0));
+        string memory = start is { } s0 && before is { } b && after is { } a
+            ? string.Create(CultureInfo.InvariantCulture, $"server RSS {s0 / 1024:N0} KiB at start, {b / 1024:N0} KiB after {warm.Length:N0} warm-up connections, {a / 1024:N0} KiB after {sockets.Length:N0} more: {(double)(a - b) / sockets.Length:N0} B per idle connection ({(double)(a - s0) / options.Connections:N0} B counting from the start)")
+            : "server RSS unknown (pass --server-pid)";
+        Console.WriteLine($"{target.Name}: {options.Connections} connections used once and held idle, {open} still open, {failures.Count} failed; {memory}");
+        if (failures.First is not null)
+        {
+            Console.WriteLine($"  first error: {failures.First}");
+        }
+
+        foreach (Socket? socket in sockets.Concat(warm))
+        {
+            socket?.Dispose();
+        }
+
+        return failures.Count == 0 && open == options.Connections;
+    }
+
+    private static async Task<Socket?[]> OpenAsync(EndPoint endPoint, Workload workload, int connections, Failures failures)
+    {
+        var sockets = new Socket?[connections];
         for (int first = 0; first < sockets.Length; first += ConcurrentOpens)
         {
             int count = Math.Min(ConcurrentOpens, sockets.Length - first);
@@ -36,31 +69,13 @@ internal static class IdleRun
                 }
                 catch (Exception ex) when (ex is SocketException or IOException or ProtocolException)
                 {
-                    failures++;
-                    firstError ??= $"{ex.GetType().Name}: {ex.Message}";
+                    failures.Count++;
+                    failures.First ??= $"{ex.GetType().Name}: {ex.Message}";
                 }
             }
         }
 
-        // Let the server finish whatever it does after a response (returning buffers, timers) before reading its memory.
-        await Task.Delay(options.Warmup);
-        long? after = ResidentBytes(target.ProcessId);
-        int open = sockets.Count(s => s is not null && !(s.Poll(0, SelectMode.SelectRead) && s.Available == 0));
-        string memory = before is { } b && after is { } a
-            ? string.Create(CultureInfo.InvariantCulture, $"server RSS {b / 1024:N0} KiB -> {a / 1024:N0} KiB, {(double)(a - b) / options.Connections:N0} B per idle connection")
-            : "server RSS unknown (pass --server-pid)";
-        Console.WriteLine($"{target.Name}: {options.Connections} connections used once and held idle, {open} still open, {failures} failed; {memory}");
-        if (firstError is not null)
-        {
-            Console.WriteLine($"  first error: {firstError}");
-        }
-
-        foreach (Socket? socket in sockets)
-        {
-            socket?.Dispose();
-        }
-
-        return failures == 0 && open == options.Connections;
+        return sockets;
     }
 
     private static async Task<Socket> OpenAndUseAsync(EndPoint endPoint, Workload workload)
@@ -112,5 +127,12 @@ internal static class IdleRun
         }
 
         return null;
+    }
+
+    private sealed class Failures
+    {
+        public int Count { get; set; }
+
+        public string? First { get; set; }
     }
 }
