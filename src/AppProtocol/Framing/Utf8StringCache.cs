@@ -12,7 +12,8 @@ internal sealed class Utf8StringCache
     ];
 
     private static readonly byte[][] WellKnownUtf8 = [.. WellKnown.Select(System.Text.Encoding.UTF8.GetBytes)];
-    private readonly (byte[] Utf8, string Value)[] _recent = new (byte[], string)[Capacity];
+    // Created on the first string that is not well known: most connections never need it.
+    private (byte[] Utf8, string Value)[]? _recent;
     private int _next;
 
     public string GetString(ReadOnlySpan<byte> utf8)
@@ -25,7 +26,7 @@ internal sealed class Utf8StringCache
             }
         }
 
-        foreach ((byte[] cached, string value) in _recent)
+        foreach ((byte[] cached, string value) in _recent ?? [])
         {
             if (cached is not null && utf8.SequenceEqual(cached))
             {
@@ -36,6 +37,7 @@ internal sealed class Utf8StringCache
         string result = System.Text.Encoding.UTF8.GetString(utf8);
         if (utf8.Length <= MaxCachedLength)
         {
+            _recent ??= new (byte[], string)[Capacity];
             _recent[_next] = (utf8.ToArray(), result);
             _next = (_next + 1) % Capacity;
         }

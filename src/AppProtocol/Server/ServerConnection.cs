@@ -61,10 +61,12 @@ internal sealed class ServerConnection
     }
 
     /// <summary>Starts serving on the thread pool, so the accept loop goes straight back to accepting.</summary>
-    public void Start() => Completion = Task.Run(RunAsync);
+    public void Start() => Completion = RunAsync();
 
     private async Task RunAsync()
     {
+        // To the thread pool at once (unlike Task.Run, the task that comes back is this method's own).
+        await Task.Yield();
         _server.Metrics.ConnectionOpened();
         ServerLog.ConnectionAccepted(_server.Logger, Id, RemoteEndPoint);
         _server.InvokeCallback(Options.ConnectionOpened, this);
@@ -89,9 +91,9 @@ internal sealed class ServerConnection
 
             await ServeAsync(pipe).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (_aborted.IsCancellationRequested)
+        catch (Exception) when (_aborted.IsCancellationRequested)
         {
-            // Aborted by shutdown: nothing to report.
+            // Aborted by shutdown, which closed the socket under a pending read or write: nothing to report.
         }
         catch (ProtocolException ex)
         {
@@ -155,7 +157,8 @@ internal sealed class ServerConnection
         while (!(_stopRequested && !midFrame))
         {
             long deadline = ArmTimer(midFrame, frameStart);
-            ReadResult result = await input.ReadAsync(aborted).ConfigureAwait(false);
+            // No token: Abort closes the socket, which ends the read; a token would cost each idle connection a registration.
+            ReadResult result = await input.ReadAsync().ConfigureAwait(false);
             _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             ReadOnlySequence<byte> buffer = result.Buffer;
 

@@ -25,17 +25,17 @@ public sealed class SocketConnection : IAsyncDisposable
         }
 
         RemoteEndPoint = Normalize(socket.RemoteEndPoint);
-        LocalEndPoint = Normalize(socket.LocalEndPoint);
-        Stream = new NetworkStream(socket, ownsSocket: true);
+        Stream = new SocketStream(socket);
     }
 
     /// <summary>The peer's end point (IPv4-mapped IPv6 addresses shown as IPv4), or <see langword="null"/> when unknown (e.g. an unnamed Unix socket).</summary>
     public EndPoint? RemoteEndPoint { get; }
 
     /// <summary>The local end point.</summary>
-    public EndPoint? LocalEndPoint { get; }
+    /// <remarks>Read from the socket on each use rather than kept: most servers never ask, and each connection would carry it.</remarks>
+    public EndPoint? LocalEndPoint => Normalize(_socket.LocalEndPoint);
 
-    /// <summary>The connection's stream; disposing it closes the socket.</summary>
+    /// <summary>The connection's stream; disposing it closes the socket. Its failures are <see cref="IOException"/> or <see cref="SocketException"/>.</summary>
     public Stream Stream { get; }
 
     /// <summary>A duplex pipe over <see cref="Stream"/>, created on first use.</summary>

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Net.Sockets;
 
 namespace AppProtocol.Transport;
 
@@ -26,9 +27,14 @@ internal sealed class StreamDuplexPipe : IDuplexPipe
     /// </summary>
     /// <param name="stream">The connection's stream.</param>
     /// <param name="pool">Where buffers come from; <see cref="MemoryPool{T}.Shared"/> when <see langword="null"/>.</param>
-    public static StreamDuplexPipe Create(Stream stream, MemoryPool<byte>? pool = null) => new(
-        PipeReader.Create(stream, new StreamPipeReaderOptions(pool, bufferSize: ReadBufferSize, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true)),
-        PipeWriter.Create(stream, new StreamPipeWriterOptions(pool, leaveOpen: true)));
+    public static StreamDuplexPipe Create(Stream stream, MemoryPool<byte>? pool = null)
+    {
+        Settings settings = SettingsFor(pool);
+        return new(PipeReader.Create(stream, settings.Reader), PipeWriter.Create(stream, settings.Writer));
+    }
+
+    // The options of the last pool used, shared by its pipes rather than created per connection.
+    private static Settings? _lastSettings;
 
     /// <summary>Completes both halves, returning every buffer to the pool even when the peer is gone.</summary>
     public static async ValueTask CompleteQuietlyAsync(IDuplexPipe pipe, Exception? error = null)
@@ -40,7 +46,7 @@ internal sealed class StreamDuplexPipe : IDuplexPipe
                 // Send what is left while the peer may still be there.
                 await pipe.Output.FlushAsync().ConfigureAwait(false);
             }
-            catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
             {
                 error = ex;
             }
@@ -52,7 +58,7 @@ internal sealed class StreamDuplexPipe : IDuplexPipe
             // CompleteAsync would leave them rented.
             await pipe.Output.CompleteAsync(error).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException or InvalidOperationException)
         {
             // The peer is gone.
         }
@@ -61,9 +67,26 @@ internal sealed class StreamDuplexPipe : IDuplexPipe
         {
             await pipe.Input.CompleteAsync().ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is IOException or ObjectDisposedException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or InvalidOperationException)
         {
             // Same as above.
         }
     }
+
+    private static Settings SettingsFor(MemoryPool<byte>? pool)
+    {
+        Settings? settings = Volatile.Read(ref _lastSettings);
+        if (settings is null || settings.Pool != pool)
+        {
+            settings = new Settings(
+                pool,
+                new StreamPipeReaderOptions(pool, bufferSize: ReadBufferSize, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true),
+                new StreamPipeWriterOptions(pool, leaveOpen: true));
+            Volatile.Write(ref _lastSettings, settings);
+        }
+
+        return settings;
+    }
+
+    private sealed record Settings(MemoryPool<byte>? Pool, StreamPipeReaderOptions Reader, StreamPipeWriterOptions Writer);
 }
