@@ -3,7 +3,7 @@ using System.Buffers.Binary;
 
 namespace AppProtocol.Framing;
 
-/// <summary>Parses frames from bytes: pure, no I/O. One parser per connection; not thread-safe.</summary>
+/// <summary>Parses frames from bytes: pure, no I/O. It keeps no state between calls, so one instance can serve any number of connections and threads.</summary>
 /// <remarks>
 /// <see cref="TryParse(ref ReadOnlySequence{byte}, out Frame)"/> returns <see langword="false"/> while a frame is
 /// incomplete, and throws <see cref="ProtocolException"/> only when the bytes received so far already break the protocol.

@@ -18,7 +18,6 @@ internal sealed class HeaderParser
 
     private readonly FrameLimits _limits;
     private readonly JsonReaderOptions _readerOptions;
-    private readonly Utf8StringCache _strings = new();
 
     public HeaderParser(FrameLimits limits)
     {
@@ -73,7 +72,7 @@ internal sealed class HeaderParser
             throw new ProtocolException(ProtocolError.InvalidHeaderEncoding, "The JSON header is not valid UTF-8.");
         }
 
-        return PlainHeaderReader.TryRead(json, _limits.MaxContentLength, _strings, out FrameHeader plain) ? plain : ParseWithJsonReader(json);
+        return PlainHeaderReader.TryRead(json, _limits.MaxContentLength, out FrameHeader plain) ? plain : ParseWithJsonReader(json);
     }
 
     /// <summary>The full reader, for any header; <see cref="Parse(in ReadOnlySequence{byte})"/> tries <see cref="PlainHeaderReader"/> first.</summary>
@@ -245,7 +244,7 @@ internal sealed class HeaderParser
             throw new ProtocolException(ProtocolError.InvalidHeaderValue, $"Header '{name}' must be a string, not a {Describe(reader.TokenType)}.");
         }
 
-        return reader.ValueIsEscaped ? reader.GetString()! : _strings.GetString(reader.ValueSpan);
+        return reader.ValueIsEscaped ? reader.GetString()! : Utf8StringCache.GetString(reader.ValueSpan);
     }
 
     // Walks a copy of the reader over one value, so that depth fails with its own reason before the value is materialized.

@@ -29,9 +29,8 @@ internal static class PlainHeaderReader
     /// <summary>Reads a header in the reference's layout, or returns <see langword="false"/> to leave <paramref name="json"/> to the full reader.</summary>
     /// <param name="json">The header: valid UTF-8 without a byte order mark (the caller checks both).</param>
     /// <param name="maxContentLength">Lengths above this are left to the full reader, which reports them.</param>
-    /// <param name="strings">Where the content-type and content-encoding strings come from.</param>
     /// <param name="header">The header, when the result is <see langword="true"/>.</param>
-    public static bool TryRead(ReadOnlySpan<byte> json, long maxContentLength, Utf8StringCache strings, out FrameHeader header)
+    public static bool TryRead(ReadOnlySpan<byte> json, long maxContentLength, out FrameHeader header)
     {
         header = default;
         FrameByteOrder byteOrder;
@@ -61,8 +60,8 @@ internal static class PlainHeaderReader
         {
             ByteOrder = byteOrder,
             ContentLength = contentLength,
-            ContentType = strings.GetString(contentType),
-            ContentEncoding = strings.GetString(contentEncoding),
+            ContentType = Utf8StringCache.GetString(contentType),
+            ContentEncoding = Utf8StringCache.GetString(contentEncoding),
         };
         return true;
     }

@@ -1,7 +1,8 @@
 namespace AppProtocol.Framing;
 
 /// <summary>Turns short UTF-8 values into strings, handing back the same string for the same bytes, so that steady traffic allocates none.</summary>
-internal sealed class Utf8StringCache
+/// <remarks>The recently seen strings are kept per thread, so parsers hold no state and connections share them.</remarks>
+internal static class Utf8StringCache
 {
     private const int Capacity = 8;
     private const int MaxCachedLength = 128;
@@ -12,11 +13,14 @@ internal sealed class Utf8StringCache
     ];
 
     private static readonly byte[][] WellKnownUtf8 = [.. WellKnown.Select(System.Text.Encoding.UTF8.GetBytes)];
-    // Created on the first string that is not well known: most connections never need it.
-    private (byte[] Utf8, string Value)[]? _recent;
-    private int _next;
 
-    public string GetString(ReadOnlySpan<byte> utf8)
+    [ThreadStatic]
+    private static (byte[] Utf8, string Value)[]? _recent;
+
+    [ThreadStatic]
+    private static int _next;
+
+    public static string GetString(ReadOnlySpan<byte> utf8)
     {
         for (int i = 0; i < WellKnownUtf8.Length; i++)
         {
@@ -26,7 +30,8 @@ internal sealed class Utf8StringCache
             }
         }
 
-        foreach ((byte[] cached, string value) in _recent ?? [])
+        (byte[] Utf8, string Value)[] recent = _recent ??= new (byte[], string)[Capacity];
+        foreach ((byte[] cached, string value) in recent)
         {
             if (cached is not null && utf8.SequenceEqual(cached))
             {
@@ -37,8 +42,7 @@ internal sealed class Utf8StringCache
         string result = System.Text.Encoding.UTF8.GetString(utf8);
         if (utf8.Length <= MaxCachedLength)
         {
-            _recent ??= new (byte[], string)[Capacity];
-            _recent[_next] = (utf8.ToArray(), result);
+            recent[_next] = (utf8.ToArray(), result);
             _next = (_next + 1) % Capacity;
         }
 

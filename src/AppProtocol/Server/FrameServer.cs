@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using AppProtocol.Diagnostics;
+using AppProtocol.Framing;
 using AppProtocol.Transport;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -56,6 +57,9 @@ public sealed class FrameServer : IAsyncDisposable
 
     internal AppProtocolMetrics Metrics { get; }
 
+    /// <summary>The parser every connection uses (it keeps no state), made with the limits when the server starts.</summary>
+    internal FrameParser Parser { get; private set; } = new();
+
     internal TimeProvider TimeProvider => Options.TimeProvider;
 
     /// <summary>Binds every listen address and starts accepting.</summary>
@@ -77,6 +81,7 @@ public sealed class FrameServer : IAsyncDisposable
         }
 
         Options.Validate();
+        Parser = new FrameParser(Options.Limits);
         var listeners = new List<SocketListener>();
         try
         {

@@ -29,6 +29,10 @@ internal sealed class ServerConnection
     private PipeReader? _input;
     private volatile bool _stopRequested;
 
+    // 1 while the connection waits for a new frame outside its pipe (see ServeAsync); a stop or a timeout then ends
+    // the wait by shutting down the socket's receiving side.
+    private int _waitingIdle;
+
     public ServerConnection(FrameServer server, SocketConnection transport, long id)
     {
         _server = server;
@@ -50,7 +54,10 @@ internal sealed class ServerConnection
     public void RequestStop()
     {
         _stopRequested = true;
-        Volatile.Read(ref _input)?.CancelPendingRead();
+
+        // Pairs with the fence in ServeAsync: either it sees the request, or this sees its wait.
+        Interlocked.MemoryBarrier();
+        Wake();
     }
 
     /// <summary>Ends the connection now: the handler's token is cancelled and the socket closed.</summary>
@@ -82,14 +89,11 @@ internal sealed class ServerConnection
                     return;
                 }
 
-                pipe = StreamDuplexPipe.Create(tls, Options.MemoryPool);
-            }
-            else
-            {
-                pipe = StreamDuplexPipe.Create(_transport.Stream, Options.MemoryPool);
             }
 
-            await ServeAsync(pipe).ConfigureAwait(false);
+            Stream stream = tls ?? _transport.Stream;
+            pipe = StreamDuplexPipe.Create(stream, Options.MemoryPool, zeroByteReads: false);
+            await ServeAsync(stream, pipe).ConfigureAwait(false);
         }
         catch (Exception) when (_aborted.IsCancellationRequested)
         {
@@ -141,14 +145,14 @@ internal sealed class ServerConnection
         return null;
     }
 
-    private async Task ServeAsync(IDuplexPipe pipe)
+    private async Task ServeAsync(Stream stream, IDuplexPipe pipe)
     {
         PipeReader input = pipe.Input;
         PipeWriter output = pipe.Output;
         Volatile.Write(ref _input, input);
         TimeProvider clock = _server.TimeProvider;
         CancellationToken aborted = _aborted.Token;
-        var parser = new FrameParser(Options.Limits);
+        FrameParser parser = _server.Parser;
         var exchange = new FrameExchange(Id, RemoteEndPoint, output);
         long requiredLength = 0;
         bool midFrame = false;
@@ -157,7 +161,42 @@ internal sealed class ServerConnection
         while (!(_stopRequested && !midFrame))
         {
             long deadline = ArmTimer(midFrame, frameStart);
-            // No token: Abort closes the socket, which ends the read; a token would cost each idle connection a registration.
+            if (!midFrame)
+            {
+                // Between frames the pipe is empty: wait for the next bytes with a zero-byte read on the stream itself,
+                // so that an idle connection holds no buffer and no read state but its socket's.
+                Interlocked.Exchange(ref _waitingIdle, 1);
+                try
+                {
+                    if (!_stopRequested && clock.GetTimestamp() < deadline)
+                    {
+                        await stream.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
+                    }
+                }
+                catch (Exception) when (_stopRequested || clock.GetTimestamp() >= deadline)
+                {
+                    // The wait was ended by shutting the socket's receiving side.
+                }
+                finally
+                {
+                    Interlocked.Exchange(ref _waitingIdle, 0);
+                }
+
+                if (_stopRequested)
+                {
+                    return;
+                }
+
+                if (clock.GetTimestamp() >= deadline)
+                {
+                    _server.Metrics.Error(AppProtocolMetrics.Reasons.Timeout);
+                    ServerLog.TimedOut(_server.Logger, Id, "while idle");
+                    return;
+                }
+            }
+
+            // No token here nor on the flushes: Abort closes the socket, which ends them; a token would cost each
+            // connection a registration for its whole life.
             ReadResult result = await input.ReadAsync().ConfigureAwait(false);
             _timer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
             ReadOnlySequence<byte> buffer = result.Buffer;
@@ -202,7 +241,7 @@ internal sealed class ServerConnection
 
                     if (output.UnflushedBytes >= FlushThreshold)
                     {
-                        await output.FlushAsync(aborted).ConfigureAwait(false);
+                        await output.FlushAsync().ConfigureAwait(false);
                     }
                 }
             }
@@ -211,7 +250,7 @@ internal sealed class ServerConnection
                 input.AdvanceTo(buffer.Start, buffer.End);
                 if (answered)
                 {
-                    await output.FlushAsync(aborted).ConfigureAwait(false);
+                    await output.FlushAsync().ConfigureAwait(false);
                 }
 
                 throw;
@@ -222,7 +261,7 @@ internal sealed class ServerConnection
                 // What is left is the start of the next frame: its time runs from now, not from the batch's first byte.
                 midFrame = !buffer.IsEmpty;
                 frameStart = midFrame ? clock.GetTimestamp() : 0;
-                FlushResult flushed = await output.FlushAsync(aborted).ConfigureAwait(false);
+                FlushResult flushed = await output.FlushAsync().ConfigureAwait(false);
                 close |= flushed.IsCompleted;
             }
 
@@ -293,7 +332,21 @@ internal sealed class ServerConnection
         return deadline;
     }
 
-    private void OnTimeout() => Volatile.Read(ref _input)?.CancelPendingRead();
+    private void OnTimeout() => Wake();
+
+    // Ends the wait in progress: the zero-byte wait between frames by shutting the socket's receiving side (the
+    // connection closes either way), a read inside a frame by cancelling it.
+    private void Wake()
+    {
+        if (Volatile.Read(ref _waitingIdle) == 1)
+        {
+            _transport.ShutdownReceive();
+        }
+        else
+        {
+            Volatile.Read(ref _input)?.CancelPendingRead();
+        }
+    }
 
     private async Task CloseAsync(IDuplexPipe? pipe, SslStream? tls)
     {

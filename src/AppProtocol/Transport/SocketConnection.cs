@@ -41,6 +41,19 @@ public sealed class SocketConnection : IAsyncDisposable
     /// <summary>A duplex pipe over <see cref="Stream"/>, created on first use.</summary>
     public IDuplexPipe Transport => _transport ??= StreamDuplexPipe.Create(Stream);
 
+    /// <summary>Ends receiving: a pending read returns the end of the stream; what is still to send is sent.</summary>
+    internal void ShutdownReceive()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Receive);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Closed already.
+        }
+    }
+
     /// <summary>Closes the socket at once, without a graceful shutdown; pending reads and writes fail.</summary>
     public void Abort()
     {

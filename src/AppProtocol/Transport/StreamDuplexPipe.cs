@@ -22,15 +22,17 @@ internal sealed class StreamDuplexPipe : IDuplexPipe
     public PipeWriter Output { get; }
 
     /// <summary>
-    /// Creates the pipe. The reader waits with a zero-byte read before it rents a buffer, so idle connections cost
-    /// no buffer memory; it has no pause threshold, so a frame up to the configured maximum always fits.
+    /// Creates the pipe. The reader has no pause threshold, so a frame up to the configured maximum always fits, and
+    /// returns its buffers once everything read is consumed.
     /// </summary>
     /// <param name="stream">The connection's stream.</param>
     /// <param name="pool">Where buffers come from; <see cref="MemoryPool{T}.Shared"/> when <see langword="null"/>.</param>
-    public static StreamDuplexPipe Create(Stream stream, MemoryPool<byte>? pool = null)
+    /// <param name="zeroByteReads">Whether the reader waits with a zero-byte read before it rents a buffer, so an idle
+    /// connection holds none; <see langword="false"/> when the caller does that wait on the stream itself.</param>
+    public static StreamDuplexPipe Create(Stream stream, MemoryPool<byte>? pool = null, bool zeroByteReads = true)
     {
         Settings settings = SettingsFor(pool);
-        return new(PipeReader.Create(stream, settings.Reader), PipeWriter.Create(stream, settings.Writer));
+        return new(PipeReader.Create(stream, zeroByteReads ? settings.Reader : settings.ReaderWithoutZeroByteReads), PipeWriter.Create(stream, settings.Writer));
     }
 
     // The options of the last pool used, shared by its pipes rather than created per connection.
@@ -81,6 +83,7 @@ internal sealed class StreamDuplexPipe : IDuplexPipe
             settings = new Settings(
                 pool,
                 new StreamPipeReaderOptions(pool, bufferSize: ReadBufferSize, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true),
+                new StreamPipeReaderOptions(pool, bufferSize: ReadBufferSize, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: false),
                 new StreamPipeWriterOptions(pool, leaveOpen: true));
             Volatile.Write(ref _lastSettings, settings);
         }
@@ -88,5 +91,5 @@ internal sealed class StreamDuplexPipe : IDuplexPipe
         return settings;
     }
 
-    private sealed record Settings(MemoryPool<byte>? Pool, StreamPipeReaderOptions Reader, StreamPipeWriterOptions Writer);
+    private sealed record Settings(MemoryPool<byte>? Pool, StreamPipeReaderOptions Reader, StreamPipeReaderOptions ReaderWithoutZeroByteReads, StreamPipeWriterOptions Writer);
 }

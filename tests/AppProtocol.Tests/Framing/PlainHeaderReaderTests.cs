@@ -125,7 +125,7 @@ public sealed class PlainHeaderReaderTests
     private static bool RequireAgreement(byte[] header, FrameLimits limits, string what)
     {
         if (header.AsSpan().StartsWith((ReadOnlySpan<byte>)[0xEF, 0xBB, 0xBF]) || !System.Text.Unicode.Utf8.IsValid(header)
-            || !PlainHeaderReader.TryRead(header, limits.MaxContentLength, new Utf8StringCache(), out FrameHeader plain))
+            || !PlainHeaderReader.TryRead(header, limits.MaxContentLength, out FrameHeader plain))
         {
             return false;
         }
@@ -146,7 +146,7 @@ public sealed class PlainHeaderReaderTests
     }
 
     private static bool TryRead(byte[] header, out FrameHeader plain) =>
-        PlainHeaderReader.TryRead(header, Limits.MaxContentLength, new Utf8StringCache(), out plain);
+        PlainHeaderReader.TryRead(header, Limits.MaxContentLength, out plain);
 
     private static FrameHeader Full(byte[] header) => new HeaderParser(Limits).ParseWithJsonReader(header);
 
