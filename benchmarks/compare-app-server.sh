@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The issue-5 targets: the sample app-server (--quiet) against the hand-written baseline, alternated, in one run.
 #   benchmarks/compare-app-server.sh [ROUNDS] [SECONDS]     (defaults 5 and 5)
-# Prints each round, the medians and "ratio app/baseline" for the four target scenarios, then the app-server's
-# memory per idle connection with 10,000 of them open.
+# Prints each round, the medians and "ratio app/baseline" for the four target scenarios, then the memory per idle
+# connection of a fresh app-server with 10,000 of them open (a tenth of them warm it up; see docs/PERFORMANCE.md).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -29,4 +29,8 @@ echo "## one-shot search, 64 clients (target >= 0.9)";     $L $C --mode oneshot 
 echo "## keep-alive search, 64 connections (target >= 0.9)"; $L $C --mode keepalive --connections 64
 echo "## pipelined search, 64 x 16 (target >= 0.8)";       $L $C --mode pipelined --connections 64 --depth 16
 echo "## keep-alive binary 1 MiB, 4 connections (target >= 0.8)"; $L $C --mode keepalive --connections 4 --workload binary --size 1m
-echo "## idle connections (target <= 4 KiB each)";         $L --port "$APP_PORT" --mode idle --connections 10000 --warmup 2 --server-pid $APP
+# A fresh app-server for the idle run: one that has just served the loads above has memory to spare, which would hide the cost.
+kill $APP; wait $APP 2>/dev/null || true
+samples/AppServer/bin/Release/net10.0/app-server 127.0.0.1 0 --quiet > "$out/idle" 2>&1 & APP=$!
+IDLE_PORT=$(port "$out/idle")
+echo "## idle connections (target <= 4 KiB each)";         $L --port "$IDLE_PORT" --mode idle --connections 10000 --warmup 2 --server-pid $APP
