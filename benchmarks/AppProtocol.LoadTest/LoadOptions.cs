@@ -30,7 +30,8 @@ internal sealed class LoadOptions
           --target NAME=H:P[/PID]    repeat; two targets with --compare alternate runs against them
           --server-pid PID           report the server's CPU time (Linux /proc) for --host/--port
           --mode oneshot|keepalive|pipelined|idle   (default keepalive; idle: C connections used once, held
-                                     for --warmup seconds, then the server's RSS growth per connection, with --server-pid)
+                                     for --warmup seconds, then the server's RSS growth per connection, with --server-pid;
+                                     the first tenth warm the server up and are not counted)
           --connections C            concurrent connections (default 64)
           --depth D                  requests in flight per connection when pipelined (default 16)
           --workload search|binary   (default search)
