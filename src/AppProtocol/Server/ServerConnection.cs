@@ -170,7 +170,7 @@ internal sealed class ServerConnection
                 {
                     if (!_stopRequested && clock.GetTimestamp() < deadline)
                     {
-                        await stream.ReadAsync(Memory<byte>.Empty).ConfigureAwait(false);
+                        await (stream is SocketStream plain ? plain.WaitForDataAsync() : stream.ReadAsync(Memory<byte>.Empty)).ConfigureAwait(false);
                     }
                 }
                 catch (Exception) when (_stopRequested || clock.GetTimestamp() >= deadline)

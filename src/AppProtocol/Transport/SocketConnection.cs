@@ -35,7 +35,7 @@ public sealed class SocketConnection : IAsyncDisposable
     /// <remarks>Read from the socket on each use rather than kept: most servers never ask, and each connection would carry it.</remarks>
     public EndPoint? LocalEndPoint => Normalize(_socket.LocalEndPoint);
 
-    /// <summary>The connection's stream; disposing it closes the socket. Its failures are <see cref="IOException"/> or <see cref="SocketException"/>.</summary>
+    /// <summary>The connection's stream; disposing it closes the socket. A broken connection fails with <see cref="IOException"/>, as <see cref="NetworkStream"/> does.</summary>
     public Stream Stream { get; }
 
     /// <summary>A duplex pipe over <see cref="Stream"/>, created on first use.</summary>

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 
 namespace AppProtocol.Transport;
 
@@ -33,10 +34,16 @@ internal sealed class SocketStream : Stream
         set => throw new NotSupportedException();
     }
 
-    // A broken connection fails with SocketException (NetworkStream would wrap it in IOException): no wrapper, so a
-    // pending read holds no state of its own.
-    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-        _socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
+    // Failures are IOException around the SocketException, as NetworkStream's are, so callers catch one type.
+    public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        ValueTask<int> receive = _socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
+        return receive.IsCompletedSuccessfully ? receive : ReceiveRestAsync(receive);
+    }
+
+    /// <summary>Waits until the peer sends (or ends the stream) without a buffer; a broken connection throws <see cref="SocketException"/>.</summary>
+    /// <remarks>For a server's wait between frames: no wrapper, so the pending wait holds no state of its own.</remarks>
+    internal ValueTask<int> WaitForDataAsync() => _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None);
 
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
@@ -53,7 +60,7 @@ internal sealed class SocketStream : Stream
 
             if (error != SocketError.Success)
             {
-                return ValueTask.FromException(new SocketException((int)error));
+                return ValueTask.FromException(Wrap(new SocketException((int)error)));
             }
 
             buffer = buffer[sent..];
@@ -89,11 +96,33 @@ internal sealed class SocketStream : Stream
         base.Dispose(disposing);
     }
 
+    private static IOException Wrap(SocketException ex) => new($"The transport connection failed: {ex.Message}", ex);
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private static async ValueTask<int> ReceiveRestAsync(ValueTask<int> receive)
+    {
+        try
+        {
+            return await receive.ConfigureAwait(false);
+        }
+        catch (SocketException ex)
+        {
+            throw Wrap(ex);
+        }
+    }
+
     private async ValueTask SendRestAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)
     {
-        while (!buffer.IsEmpty)
+        try
         {
-            buffer = buffer[await _socket.SendAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false)..];
+            while (!buffer.IsEmpty)
+            {
+                buffer = buffer[await _socket.SendAsync(buffer, SocketFlags.None, cancellationToken).ConfigureAwait(false)..];
+            }
+        }
+        catch (SocketException ex)
+        {
+            throw Wrap(ex);
         }
     }
 }

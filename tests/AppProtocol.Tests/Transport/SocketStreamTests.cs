@@ -52,15 +52,17 @@ public sealed class SocketStreamTests
     }
 
     [Fact]
-    public async Task Writing_to_a_reset_connection_fails_with_a_socket_error()
+    public async Task A_reset_connection_fails_reads_and_writes_with_IOException_around_the_socket_error()
     {
         (Socket server, Socket peer) = await ConnectedPairAsync();
         await using var stream = new SocketStream(server);
         peer.LingerState = new LingerOption(true, 0);
         peer.Close();
-        await Assert.ThrowsAnyAsync<SocketException>(async () => await stream.ReadAsync(new byte[1]).AsTask().WaitAsync(Patience));
+        IOException read = await Assert.ThrowsAsync<IOException>(async () => await stream.ReadAsync(new byte[1]).AsTask().WaitAsync(Patience));
+        IOException write = await Assert.ThrowsAsync<IOException>(async () => await stream.WriteAsync(new byte[100]).AsTask().WaitAsync(Patience));
 
-        await Assert.ThrowsAnyAsync<SocketException>(async () => await stream.WriteAsync(new byte[100]).AsTask().WaitAsync(Patience));
+        Assert.IsType<SocketException>(read.InnerException);
+        Assert.IsType<SocketException>(write.InnerException);
     }
 
     private static async Task<(Socket Server, Socket Peer)> ConnectedPairAsync()
