@@ -42,8 +42,42 @@ public sealed class AppRequestHandler(AppConsole? console = null)
     public ValueTask HandleAsync(FrameExchange exchange, CancellationToken cancellationToken)
     {
         Frame request = exchange.Request;
-        console?.Received(request, exchange.RemoteEndPoint);
-        IBufferWriter<byte> output = console is null ? exchange.Response : new ArrayBufferWriter<byte>();
+        console?.Received(request, exchange.Connection.RemoteEndPoint);
+        if (console is null)
+        {
+            Respond(exchange, request);
+        }
+        else
+        {
+            // The console prints the response's bytes, so they are made first, then sent as the frame they are.
+            var printed = new ArrayBufferWriter<byte>();
+            Write(printed, request);
+            console.Sending(printed.WrittenSpan, exchange.Connection.RemoteEndPoint);
+            var bytes = new ReadOnlySequence<byte>(printed.WrittenMemory);
+            new FrameParser().TryParse(ref bytes, out Frame response);
+            exchange.Respond(response);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private static void Respond(FrameExchange exchange, in Frame request)
+    {
+        if (request.Header.IsJson)
+        {
+            AppRequest? content = JsonFrameReader.Read(request, AppJsonContext.Default.AppRequest);
+            exchange.RespondJson(new AppResponse(Answer(content)), AppJsonContext.Default.AppResponse);
+        }
+        else
+        {
+            Span<byte> answer = stackalloc byte[BinaryPrefix.Length + 10];
+            int length = BinaryAnswer(request, answer);
+            exchange.Respond(FrameHeader.Binary(ContentTypes.ServerBinary, length), answer[..length]);
+        }
+    }
+
+    private static void Write(IBufferWriter<byte> output, in Frame request)
+    {
         if (request.Header.IsJson)
         {
             AppRequest? content = JsonFrameReader.Read(request, AppJsonContext.Default.AppRequest);
@@ -51,19 +85,18 @@ public sealed class AppRequestHandler(AppConsole? console = null)
         }
         else
         {
-            ReadOnlySequence<byte> first = request.Content.Slice(0, Math.Min(10, request.Content.Length));
-            byte[] answer = new byte[BinaryPrefix.Length + first.Length];
-            BinaryPrefix.CopyTo(answer, 0);
-            first.CopyTo(answer.AsSpan(BinaryPrefix.Length));
-            FrameWriter.Write(output, FrameHeader.Binary(ContentTypes.ServerBinary, answer.Length), answer);
+            Span<byte> answer = stackalloc byte[BinaryPrefix.Length + 10];
+            int length = BinaryAnswer(request, answer);
+            FrameWriter.Write(output, FrameHeader.Binary(ContentTypes.ServerBinary, length), answer[..length]);
         }
+    }
 
-        if (output is ArrayBufferWriter<byte> printed)
-        {
-            console!.Sending(printed.WrittenSpan, exchange.RemoteEndPoint);
-            exchange.Response.Write(printed.WrittenSpan);
-        }
-
-        return ValueTask.CompletedTask;
+    // The reference answers a binary request with a prefix and the request's first 10 bytes.
+    private static int BinaryAnswer(in Frame request, Span<byte> answer)
+    {
+        ReadOnlySequence<byte> first = request.Content.Slice(0, Math.Min(10, request.Content.Length));
+        BinaryPrefix.CopyTo(answer);
+        first.CopyTo(answer[BinaryPrefix.Length..]);
+        return BinaryPrefix.Length + (int)first.Length;
     }
 }

@@ -10,7 +10,7 @@ namespace AppProtocol.Diagnostics;
 /// <c>timeout</c>, <c>handler</c>, <c>io</c>, <c>tls</c>, <c>connection_limit</c>) and
 /// <c>appprotocol.server.exchange.duration</c> (histogram, seconds).
 /// </remarks>
-public sealed class AppProtocolMetrics
+internal sealed class AppProtocolMetrics
 {
     /// <summary>The meter's name.</summary>
     public const string MeterName = "AppProtocol";
@@ -78,5 +78,6 @@ public sealed class AppProtocolMetrics
         public const string Io = "io";
         public const string Tls = "tls";
         public const string ConnectionLimit = "connection_limit";
+        public const string SlowReader = "slow_reader";
     }
 }

@@ -22,7 +22,7 @@ internal static partial class ServerLog
     [LoggerMessage(5, LogLevel.Warning, "Connection {ConnectionId} sent a bad frame ({Error}); closing it.")]
     public static partial void BadFrame(ILogger logger, long connectionId, ProtocolError error, Exception exception);
 
-    [LoggerMessage(6, LogLevel.Error, "The handler failed on connection {ConnectionId}; closing it.")]
+    [LoggerMessage(6, LogLevel.Error, "The handler failed on connection {ConnectionId}; answered with a server-error reply.")]
     public static partial void HandlerFailed(ILogger logger, long connectionId, Exception exception);
 
     [LoggerMessage(7, LogLevel.Information, "Connection {ConnectionId} timed out {What}; closing it.")]
@@ -51,4 +51,19 @@ internal static partial class ServerLog
 
     [LoggerMessage(15, LogLevel.Error, "A connection callback failed on connection {ConnectionId}.")]
     public static partial void CallbackFailed(ILogger logger, long connectionId, Exception exception);
+
+    [LoggerMessage(16, LogLevel.Warning, "Connection {ConnectionId} sent a request with invalid content ({Error}); answered with a bad-request reply.")]
+    public static partial void BadRequest(ILogger logger, long connectionId, ProtocolError error, Exception exception);
+
+    [LoggerMessage(17, LogLevel.Error, "The handler on connection {ConnectionId} returned without a response; answered with a server-error reply.")]
+    public static partial void NoResponse(ILogger logger, long connectionId);
+
+    [LoggerMessage(18, LogLevel.Trace, "Connection {ConnectionId} waits for its next frame.")]
+    public static partial void WaitingForFrame(ILogger logger, long connectionId);
+
+    [LoggerMessage(19, LogLevel.Error, "Stopping the server failed.")]
+    public static partial void StopFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(20, LogLevel.Debug, "The client of connection {ConnectionId} left during its exchange.")]
+    public static partial void ClientLeft(ILogger logger, long connectionId);
 }

@@ -7,17 +7,23 @@ namespace AppProtocol.Pipelines;
 
 /// <summary>Reads frames one after another from a <see cref="PipeReader"/>, for data arriving in any chunking.</summary>
 /// <remarks>
-/// A frame returned by <see cref="ReadFrameAsync"/> is a view of the pipe's buffer, valid until the next call;
-/// <see cref="Frame.Clone"/> keeps one longer. The pipe never buffers more than one frame plus what the peer
-/// already sent: content is never allocated for bytes that have not arrived. After a <see cref="ProtocolException"/>
-/// the reader is faulted and every later read throws it again (a framing error cannot be resynchronised).
-/// Not thread-safe: one reader per connection, one read at a time.
+/// A frame returned by <see cref="ReadFrameAsync"/> or <see cref="TryReadFrame"/> is a view of the pipe's buffer,
+/// valid until the next call; <see cref="Frame.Clone"/> keeps one longer. <see cref="TryReadFrame"/> returns the
+/// frames a read already brought in without waiting, so a server can answer a batch of pipelined requests and
+/// flush once. The pipe never buffers more than one frame plus what the peer already sent: content is never
+/// allocated for bytes that have not arrived. After a <see cref="ProtocolException"/> the reader is faulted and
+/// every later read throws it again (a framing error cannot be resynchronised). Not thread-safe: one reader per
+/// connection, one read at a time.
 /// </remarks>
 public sealed class FrameReader
 {
     private readonly PipeReader _input;
     private readonly FrameParser _parser;
-    private SequencePosition? _unreleased;
+
+    // What the last read returned and no frame has consumed yet; meaningful only while _holding.
+    private ReadOnlySequence<byte> _buffer;
+    private bool _holding;
+    private bool _completed;
     private long _requiredLength;
     private ProtocolException? _fault;
 
@@ -25,19 +31,42 @@ public sealed class FrameReader
     /// <param name="input">The pipe to read from; the caller still owns it and completes it.</param>
     /// <param name="limits">Frame limits; <see cref="FrameLimits.Default"/> when <see langword="null"/>.</param>
     public FrameReader(PipeReader input, FrameLimits? limits = null)
+        : this(input, new FrameParser(limits))
+    {
+    }
+
+    /// <summary>Creates a reader that shares a parser (it keeps no state) with other readers.</summary>
+    internal FrameReader(PipeReader input, FrameParser parser)
     {
         ArgumentNullException.ThrowIfNull(input);
         _input = input;
-        _parser = new FrameParser(limits);
+        _parser = parser;
     }
 
     /// <summary>The limits this reader enforces.</summary>
     public FrameLimits Limits => _parser.Limits;
 
-    /// <summary>Whether bytes of an unfinished frame were seen (so that the peer is mid-frame).</summary>
+    /// <summary>Whether bytes of an unfinished frame are buffered (so that the peer is mid-frame).</summary>
     public bool IsMidFrame { get; private set; }
 
-    /// <summary>Reads the next frame.</summary>
+    /// <summary>Returns the next frame if the bytes already read hold a whole one, without waiting.</summary>
+    /// <param name="frame">The frame, valid until the next call.</param>
+    /// <returns><see langword="true"/> for a frame; <see langword="false"/> when <see cref="ReadFrameAsync"/> must wait for more bytes (the buffer is then released to the pipe).</returns>
+    /// <exception cref="ProtocolException">The bytes break the protocol.</exception>
+    public bool TryReadFrame(out Frame frame)
+    {
+        ThrowIfFaulted();
+        if (_holding && TryParseHeld(out frame))
+        {
+            return true;
+        }
+
+        Release();
+        frame = default;
+        return false;
+    }
+
+    /// <summary>Reads the next frame, waiting for bytes if the ones already read hold none.</summary>
     /// <param name="cancellationToken">Cancels the wait for data.</param>
     /// <returns>The frame, valid until the next call; <see langword="null"/> when the stream ended cleanly between frames.</returns>
     /// <exception cref="ProtocolException">The bytes break the protocol, or the stream ended inside a frame.</exception>
@@ -45,64 +74,84 @@ public sealed class FrameReader
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<Frame?> ReadFrameAsync(CancellationToken cancellationToken = default)
     {
-        if (_fault is not null)
-        {
-            throw _fault;
-        }
-
-        // The previous frame was a view of the buffer: release it only now that the caller asks for the next one.
-        if (_unreleased is { } consumed)
-        {
-            _unreleased = null;
-            _input.AdvanceTo(consumed);
-        }
-
         while (true)
         {
-            ReadResult result = await _input.ReadAsync(cancellationToken).ConfigureAwait(false);
-            ReadOnlySequence<byte> buffer = result.Buffer;
-            if (result.IsCanceled)
+            if (TryReadFrame(out Frame frame))
             {
-                _input.AdvanceTo(buffer.Start);
-                throw new OperationCanceledException("The pending read was cancelled.");
-            }
-
-            Frame frame = default;
-            bool parsed;
-            try
-            {
-                // Skip parsing until enough bytes arrived to finish the frame whose header was already seen.
-                parsed = buffer.Length >= _requiredLength && _parser.TryParse(buffer, out frame, out _requiredLength);
-            }
-            catch (ProtocolException ex)
-            {
-                _fault = ex;
-                _input.AdvanceTo(buffer.Start, buffer.End);
-                throw;
-            }
-
-            if (parsed)
-            {
-                _requiredLength = 0;
-                IsMidFrame = false;
-                _unreleased = frame.Content.End;
                 return frame;
             }
 
-            IsMidFrame = !buffer.IsEmpty;
-            if (result.IsCompleted)
+            if (_completed)
             {
-                _input.AdvanceTo(buffer.End);
-                if (buffer.IsEmpty)
-                {
-                    return null;
-                }
-
-                _fault = FrameParser.Truncated(buffer.Length, _requiredLength);
-                throw _fault;
+                return EndOfStream();
             }
 
-            _input.AdvanceTo(buffer.Start, buffer.End);
+            ReadResult result = await _input.ReadAsync(cancellationToken).ConfigureAwait(false);
+            if (result.IsCanceled)
+            {
+                _input.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+                throw new OperationCanceledException("The pending read was cancelled.");
+            }
+
+            _buffer = result.Buffer;
+            _holding = true;
+            _completed = result.IsCompleted;
+        }
+    }
+
+    private bool TryParseHeld(out Frame frame)
+    {
+        frame = default;
+        bool parsed;
+        try
+        {
+            // Skip parsing until enough bytes arrived to finish the frame whose header was already seen.
+            parsed = _buffer.Length >= _requiredLength && _parser.TryParse(_buffer, out frame, out _requiredLength);
+        }
+        catch (ProtocolException ex)
+        {
+            _fault = ex;
+            Release();
+            throw;
+        }
+
+        if (parsed)
+        {
+            _requiredLength = 0;
+            _buffer = _buffer.Slice(frame.Content.End);
+        }
+
+        IsMidFrame = !_buffer.IsEmpty;
+        return parsed;
+    }
+
+    // Gives the pipe back what frames consumed, marking the rest examined so the next read waits for new bytes.
+    private void Release()
+    {
+        if (_holding)
+        {
+            _holding = false;
+            _input.AdvanceTo(_buffer.Start, _buffer.End);
+        }
+    }
+
+    private Frame? EndOfStream()
+    {
+        _completed = false;
+        if (!IsMidFrame)
+        {
+            return null;
+        }
+
+        _fault = FrameParser.Truncated(_buffer.Length, _requiredLength);
+        throw _fault;
+    }
+
+    private void ThrowIfFaulted()
+    {
+        if (_fault is not null)
+        {
+            throw _fault;
         }
     }
 }

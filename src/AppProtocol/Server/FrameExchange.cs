@@ -1,39 +1,41 @@
 using System.Buffers;
 using System.IO.Pipelines;
-using System.Net;
+using System.Text.Json.Serialization.Metadata;
 using AppProtocol.Framing;
+using AppProtocol.Json;
 
 namespace AppProtocol.Server;
 
-/// <summary>One request and the place its response goes. One instance per connection, reused for each request.</summary>
+/// <summary>One request and its one response. One instance per connection, reused for each request.</summary>
 /// <remarks>
-/// <see cref="Request"/> is a view of the connection's read buffer and <see cref="Response"/> writes into its
-/// output pipe: both are valid only during the <see cref="FrameHandler"/> call. Write exactly one frame, for example
-/// with <see cref="FrameWriter"/> or <see cref="Json.JsonFrameWriter"/>; the server flushes once it has answered
-/// every whole request it had already received, so pipelined requests go out in one write.
+/// <see cref="Request"/> is a view of the connection's read buffer, valid only during the <see cref="FrameHandler"/>
+/// call. A handler answers with exactly one of the <c>Respond</c> methods, each of which writes one whole frame; a
+/// second call throws, and a handler that returns without responding gets a <see cref="FrameErrors.ServerError"/>
+/// reply sent for it. The server flushes once it has answered every whole request it had already received, so
+/// pipelined requests go out in one write.
 /// </remarks>
 public sealed class FrameExchange
 {
     private readonly ResponseWriter _response;
+    private CancellationToken _aborted;
 
-    internal FrameExchange(long connectionId, EndPoint? remoteEndPoint, PipeWriter output)
+    internal FrameExchange(FrameConnectionInfo connection, PipeWriter output)
     {
-        ConnectionId = connectionId;
-        RemoteEndPoint = remoteEndPoint;
+        Connection = connection;
         _response = new ResponseWriter(output);
     }
 
     /// <summary>The request frame; its content is valid only during the handler call (<see cref="Frame.Clone"/> keeps it).</summary>
     public Frame Request { get; private set; }
 
-    /// <summary>Where the handler writes the one response frame.</summary>
-    public IBufferWriter<byte> Response => _response;
+    /// <summary>The connection the request came on: end points, TLS details, client certificate, items.</summary>
+    public FrameConnectionInfo Connection { get; }
 
-    /// <summary>The client's end point, or <see langword="null"/> when unknown (e.g. an unnamed Unix socket).</summary>
-    public EndPoint? RemoteEndPoint { get; }
+    /// <summary>Cancelled when the client goes away or the server aborts the connection.</summary>
+    public CancellationToken Aborted => _aborted;
 
-    /// <summary>The connection's number, unique within the server.</summary>
-    public long ConnectionId { get; }
+    /// <summary>Whether a response was written.</summary>
+    public bool HasResponded { get; private set; }
 
     internal bool CloseRequested { get; private set; }
 
@@ -42,15 +44,80 @@ public sealed class FrameExchange
     /// <summary>Closes the connection once this response is sent.</summary>
     public void CloseAfterResponse() => CloseRequested = true;
 
-    internal void Begin(in Frame request)
+    /// <summary>Responds with a frame.</summary>
+    /// <param name="frame">The response.</param>
+    /// <exception cref="InvalidOperationException">A response was already written.</exception>
+    public void Respond(in Frame frame)
+    {
+        StartResponse();
+        FrameWriter.Write(_response, frame);
+    }
+
+    /// <summary>Responds with a header and its content.</summary>
+    /// <param name="header">The header; its <c>content-length</c> must be the content's length.</param>
+    /// <param name="content">The content.</param>
+    /// <exception cref="InvalidOperationException">A response was already written.</exception>
+    public void Respond(in FrameHeader header, ReadOnlySpan<byte> content)
+    {
+        if (header.ContentLength != content.Length)
+        {
+            throw new ArgumentException($"The content is {content.Length} bytes but the header's content-length is {header.ContentLength}.", nameof(content));
+        }
+
+        StartResponse();
+        FrameWriter.Write(_response, header, content);
+    }
+
+    /// <summary>Responds with JSON content, serialized with source-generated metadata (trim- and AOT-safe).</summary>
+    /// <typeparam name="T">The value's type.</typeparam>
+    /// <param name="value">The content.</param>
+    /// <param name="typeInfo">Serialization metadata.</param>
+    /// <exception cref="InvalidOperationException">A response was already written.</exception>
+    public void RespondJson<T>(T value, JsonTypeInfo<T> typeInfo)
+    {
+        StartResponse();
+        JsonFrameWriter.Write(_response, value, typeInfo);
+    }
+
+    /// <summary>Responds with an error reply (<see cref="FrameErrors"/>).</summary>
+    /// <param name="code">The code, for example <see cref="FrameErrors.BadRequest"/>.</param>
+    /// <param name="message">A message for the caller.</param>
+    /// <exception cref="InvalidOperationException">A response was already written.</exception>
+    public void RespondError(string code, string message)
+    {
+        StartResponse();
+        FrameErrors.Write(_response, code, message);
+    }
+
+    internal void Begin(in Frame request, CancellationToken aborted)
     {
         Request = request;
+        _aborted = aborted;
+        HasResponded = false;
         _response.Written = 0;
     }
 
     internal void End() => Request = default;
 
-    /// <summary>Passes writes to the pipe, counting them so the server can check that a response was written.</summary>
+    /// <summary>Writes an error reply in place of a response that was never written (or failed before its first byte).</summary>
+    internal void WriteErrorInstead(string code, string message)
+    {
+        HasResponded = true;
+        FrameErrors.Write(_response, code, message);
+    }
+
+    // Marks the response started before writing, so that a write that throws halfway cannot be followed by another frame.
+    private void StartResponse()
+    {
+        if (HasResponded)
+        {
+            throw new InvalidOperationException("The handler already wrote a response frame: a request gets exactly one.");
+        }
+
+        HasResponded = true;
+    }
+
+    /// <summary>Passes writes to the pipe, counting them for the metrics.</summary>
     private sealed class ResponseWriter(PipeWriter output) : IBufferWriter<byte>
     {
         public long Written { get; set; }

@@ -1,71 +1,66 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using AppProtocol.Diagnostics;
-using AppProtocol.Framing;
-using AppProtocol.Transport;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AppProtocol.Server;
 
 /// <summary>Serves frames on one or more listeners: each request frame goes to a <see cref="FrameHandler"/>, each answer back in order.</summary>
 /// <remarks>
-/// Each connection is served on its own: a bad frame, a timeout, a handler exception or an I/O error ends that
-/// connection only, and is logged and counted. The accept loop (one per listener) survives everything but
-/// <see cref="StopAsync"/> and <see cref="DisposeAsync"/>.
+/// Each connection is served on its own: a bad frame, a timeout or an I/O error ends that connection only, and a
+/// handler's failure becomes an error reply; all are logged and counted. The accept loop (one per listener)
+/// survives everything but <see cref="StopAsync"/> and <see cref="DisposeAsync"/>. Build one with
+/// <see cref="FrameServerBuilder"/> for middleware and other transports.
 /// </remarks>
 public sealed class FrameServer : IAsyncDisposable
 {
-    private readonly ConcurrentDictionary<long, ServerConnection> _connections = new();
     private static readonly TimeSpan AcceptRetryDelay = TimeSpan.FromMilliseconds(50);
 
-    private readonly List<SocketListener> _listeners = [];
+    private readonly FrameConnectionHandler _core;
+    private readonly IReadOnlyList<ListenerSpec> _specs;
+    private readonly List<IConnectionListener> _listeners = [];
     private readonly List<Task> _acceptLoops = [];
     private readonly Lock _gate = new();
     private IReadOnlyList<EndPoint> _endPoints = [];
-    private long _lastConnectionId;
-    private int _activeConnections;
     private bool _started;
     private Task? _stopping;
 
-    /// <summary>Creates a server; <see cref="StartAsync"/> starts it.</summary>
-    /// <param name="options">The settings; read at <see cref="StartAsync"/>, do not change them afterwards.</param>
+    /// <summary>Creates a server on <see cref="FrameServerOptions.Listen"/>; <see cref="StartAsync"/> starts it.</summary>
+    /// <param name="options">The settings, snapshotted now.</param>
     /// <param name="handler">Answers each request.</param>
     /// <param name="loggerFactory">Where logs go; none when <see langword="null"/>.</param>
+    /// <exception cref="InvalidOperationException">No listen address, or a listen address's TLS settings are unusable.</exception>
     public FrameServer(FrameServerOptions options, FrameHandler handler, ILoggerFactory? loggerFactory = null)
+        : this(new FrameServerBuilder(options ?? throw new ArgumentNullException(nameof(options))) { LoggerFactory = loggerFactory }.Run(handler))
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(handler);
-        Options = options;
-        Handler = handler;
-        Logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<FrameServer>();
-        Metrics = new AppProtocolMetrics(options.MeterFactory);
+    }
+
+    private FrameServer(FrameServerBuilder builder)
+    {
+        FrameServer built = builder.Build();
+        _core = built._core;
+        _specs = built._specs;
+    }
+
+    internal FrameServer(FrameConnectionHandler core, IReadOnlyList<ListenerSpec> specs)
+    {
+        _core = core;
+        _specs = specs;
     }
 
     /// <summary>The bound end points, once started (for port 0, the port the system chose).</summary>
     public IReadOnlyList<EndPoint> EndPoints => _endPoints;
 
     /// <summary>The connections being served.</summary>
-    public int ActiveConnections => Volatile.Read(ref _activeConnections);
+    public int ActiveConnections => _core.ActiveConnections;
 
-    internal FrameServerOptions Options { get; }
-
-    internal FrameHandler Handler { get; }
-
-    internal ILogger Logger { get; }
-
-    internal AppProtocolMetrics Metrics { get; }
-
-    /// <summary>The parser every connection uses (it keeps no state), made with the limits when the server starts.</summary>
-    internal FrameParser Parser { get; private set; } = new();
-
-    internal TimeProvider TimeProvider => Options.TimeProvider;
+    private ILogger Logger => _core.Settings.Logger;
 
     /// <summary>Binds every listen address and starts accepting.</summary>
     /// <param name="cancellationToken">Cancels host name resolution.</param>
     /// <returns>A task that completes once every listener is bound.</returns>
-    /// <exception cref="InvalidOperationException">Already started, or no listen address.</exception>
+    /// <exception cref="InvalidOperationException">Already started.</exception>
     /// <exception cref="SocketException">An address could not be bound (nothing stays bound then).</exception>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
@@ -80,50 +75,28 @@ public sealed class FrameServer : IAsyncDisposable
             _started = true;
         }
 
-        Options.Validate();
-        Parser = new FrameParser(Options.Limits);
-        var listeners = new List<SocketListener>();
+        var bound = new List<(IConnectionListener Listener, ConnectionDelegate Pipeline)>();
         try
         {
-            foreach (ListenAddress address in Options.Listen)
+            foreach (ListenerSpec spec in _specs)
             {
-                await BindAsync(address, listeners, cancellationToken).ConfigureAwait(false);
+                ConnectionDelegate pipeline = _core.PipelineFor(spec.Tls);
+                foreach (IConnectionListener listener in await ListenerBinder.BindAsync(spec, Logger, cancellationToken).ConfigureAwait(false))
+                {
+                    bound.Add((listener, pipeline));
+                }
             }
         }
         catch
         {
-            foreach (SocketListener listener in listeners)
-            {
-                await listener.DisposeAsync().ConfigureAwait(false);
-            }
-
+            await Task.WhenAll(bound.Select(b => b.Listener.DisposeAsync().AsTask())).ConfigureAwait(false);
             throw;
         }
 
-        bool stopped;
-        lock (_gate)
-        {
-            stopped = _stopping is not null;
-            if (!stopped)
-            {
-                _listeners.AddRange(listeners);
-                _endPoints = listeners.Select(l => l.EndPoint).ToArray();
-                foreach (SocketListener listener in listeners)
-                {
-                    ServerLog.Listening(Logger, listener.EndPoint);
-                    _acceptLoops.Add(Task.Run(() => AcceptLoopAsync(listener), CancellationToken.None));
-                }
-            }
-        }
-
-        if (stopped)
+        if (!TryPublish(bound))
         {
             // StopAsync ran while the listeners were being bound: it did not see them, so close them here.
-            foreach (SocketListener listener in listeners)
-            {
-                await listener.DisposeAsync().ConfigureAwait(false);
-            }
-
+            await Task.WhenAll(bound.Select(b => b.Listener.DisposeAsync().AsTask())).ConfigureAwait(false);
             throw new ObjectDisposedException(nameof(FrameServer), "The server was stopped while starting.");
         }
     }
@@ -153,78 +126,39 @@ public sealed class FrameServer : IAsyncDisposable
         }
         catch (Exception ex)
         {
-            ServerLog.ConnectionFailed(Logger, 0, ex);
+            ServerLog.StopFailed(Logger, ex);
         }
     }
 
-    internal void OnConnectionClosed(ServerConnection connection)
+    private bool TryPublish(List<(IConnectionListener Listener, ConnectionDelegate Pipeline)> bound)
     {
-        _connections.TryRemove(connection.Id, out _);
-        Interlocked.Decrement(ref _activeConnections);
-    }
-
-    internal void InvokeCallback(Action<long, EndPoint?>? callback, ServerConnection connection)
-    {
-        try
+        lock (_gate)
         {
-            callback?.Invoke(connection.Id, connection.RemoteEndPoint);
-        }
-        catch (Exception ex)
-        {
-            ServerLog.CallbackFailed(Logger, connection.Id, ex);
-        }
-    }
-
-    private async Task BindAsync(ListenAddress address, List<SocketListener> listeners, CancellationToken cancellationToken)
-    {
-        IReadOnlyList<EndPoint> endPoints = await address.ResolveAsync(cancellationToken).ConfigureAwait(false);
-        if (endPoints.Count == 0)
-        {
-            throw new SocketException((int)SocketError.HostNotFound, $"'{address.Host}' has no address.");
-        }
-
-        int bound = 0;
-        for (int i = 0; i < endPoints.Count; i++)
-        {
-            try
+            if (_stopping is not null)
             {
-                listeners.Add(BindOne(endPoints[i]));
-                bound++;
+                return false;
             }
-            catch (SocketException ex) when (endPoints.Count > 1 && (bound > 0 || i < endPoints.Count - 1))
+
+            _listeners.AddRange(bound.Select(b => b.Listener));
+            _endPoints = bound.Select(b => b.Listener.EndPoint).ToArray();
+            foreach (var (listener, pipeline) in bound)
             {
-                // A name such as localhost may resolve to ::1 on a machine without IPv6: serve its other addresses.
-                ServerLog.BindSkipped(Logger, endPoints[i], address.ToString(), ex);
+                ServerLog.Listening(Logger, listener.EndPoint);
+                _acceptLoops.Add(Task.Run(() => AcceptLoopAsync(listener, pipeline), CancellationToken.None));
             }
-        }
 
-        if (bound == 0)
-        {
-            throw new SocketException((int)SocketError.AddressNotAvailable, $"No address of {address} could be bound.");
+            return true;
         }
     }
 
-    private SocketListener BindOne(EndPoint endPoint)
-    {
-        try
-        {
-            return SocketListener.Bind(endPoint, Options.Backlog);
-        }
-        catch (SocketException) when (endPoint is IPEndPoint { Address: var any, Port: var port } && any.Equals(IPAddress.IPv6Any))
-        {
-            // The system has IPv6 sockets but IPv6 is disabled: every interface then means every IPv4 interface.
-            return SocketListener.Bind(new IPEndPoint(IPAddress.Any, port), Options.Backlog);
-        }
-    }
-
-    private async Task AcceptLoopAsync(SocketListener listener)
+    private async Task AcceptLoopAsync(IConnectionListener listener, ConnectionDelegate pipeline)
     {
         while (true)
         {
-            SocketConnection? transport;
+            ConnectionContext? connection;
             try
             {
-                transport = await listener.AcceptAsync().ConfigureAwait(false);
+                connection = await listener.AcceptAsync().ConfigureAwait(false);
             }
             catch (SocketException ex)
             {
@@ -232,35 +166,36 @@ public sealed class FrameServer : IAsyncDisposable
                 if (ex.SocketErrorCode is SocketError.TooManyOpenSockets or SocketError.NoBufferSpaceAvailable)
                 {
                     // Out of descriptors or memory: retrying at once would only spin; give closing connections a moment.
-                    await Task.Delay(AcceptRetryDelay, TimeProvider).ConfigureAwait(false);
+                    await Task.Delay(AcceptRetryDelay, _core.Settings.Clock).ConfigureAwait(false);
                 }
 
                 continue;
             }
 
-            if (transport is null)
+            if (connection is null)
             {
                 return;
             }
 
-            if (Interlocked.Increment(ref _activeConnections) > Options.MaxConcurrentConnections)
-            {
-                Interlocked.Decrement(ref _activeConnections);
-                Metrics.Error(AppProtocolMetrics.Reasons.ConnectionLimit);
-                ServerLog.ConnectionLimitReached(Logger, transport.RemoteEndPoint, Options.MaxConcurrentConnections);
-                await transport.DisposeAsync().ConfigureAwait(false);
-                continue;
-            }
+            _ = ServeAndDisposeAsync(connection, pipeline);
+        }
+    }
 
-            var connection = new ServerConnection(this, transport, Interlocked.Increment(ref _lastConnectionId));
-            _connections[connection.Id] = connection;
-            connection.Start();
+    private async Task ServeAndDisposeAsync(ConnectionContext connection, ConnectionDelegate pipeline)
+    {
+        try
+        {
+            await _core.ServeAsync(connection, pipeline).ConfigureAwait(false);
+        }
+        finally
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
         }
     }
 
     private async Task StopCoreAsync(CancellationToken cancellationToken)
     {
-        SocketListener[] listeners;
+        IConnectionListener[] listeners;
         Task[] acceptLoops;
         lock (_gate)
         {
@@ -268,35 +203,14 @@ public sealed class FrameServer : IAsyncDisposable
             acceptLoops = [.. _acceptLoops];
         }
 
-        foreach (SocketListener listener in listeners)
+        foreach (IConnectionListener listener in listeners)
         {
+            await listener.UnbindAsync(CancellationToken.None).ConfigureAwait(false);
             await listener.DisposeAsync().ConfigureAwait(false);
         }
 
         await Task.WhenAll(acceptLoops).ConfigureAwait(false);
-
-        ServerConnection[] open = [.. _connections.Values];
-        ServerLog.Stopping(Logger, open.Length);
-        foreach (ServerConnection connection in open)
-        {
-            connection.RequestStop();
-        }
-
-        Task all = Task.WhenAll(open.Select(c => c.Completion));
-        try
-        {
-            await all.WaitAsync(Options.ShutdownTimeout, TimeProvider, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
-        {
-            ServerConnection[] left = [.. _connections.Values];
-            ServerLog.AbortingConnections(Logger, left.Length);
-            foreach (ServerConnection connection in left)
-            {
-                connection.Abort();
-            }
-
-            await all.ConfigureAwait(false);
-        }
+        await _core.StopAsync(cancellationToken).ConfigureAwait(false);
+        _core.Dispose();
     }
 }

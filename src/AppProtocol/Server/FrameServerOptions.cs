@@ -1,54 +1,60 @@
 using System.Buffers;
 using System.Diagnostics.Metrics;
 using System.Net;
-using System.Net.Security;
 using AppProtocol.Framing;
 using AppProtocol.Transport;
 
 namespace AppProtocol.Server;
 
-/// <summary>Settings of a <see cref="FrameServer"/>.</summary>
+/// <summary>Settings of a <see cref="FrameServer"/> (or of AppProtocol on a Kestrel endpoint).</summary>
+/// <remarks>
+/// Each setter validates its value and throws <see cref="ArgumentOutOfRangeException"/> naming the setting. The
+/// server takes a snapshot when it starts: later changes apply to the next start only. The settings made of
+/// plain values bind from <c>IConfiguration</c> (listen addresses with a certificate path, limits, timeouts); the
+/// others (pool, clock, meter factory, callbacks, TLS objects) are set in code.
+/// </remarks>
 public sealed class FrameServerOptions
 {
-    /// <summary>The addresses to listen on; at least one.</summary>
+    /// <summary>The addresses to listen on, each with its own TLS settings; at least one for a <see cref="FrameServer"/>.</summary>
     public IList<ListenAddress> Listen { get; } = [];
 
     /// <summary>Limits every request frame must respect; a frame over them closes its connection.</summary>
-    public FrameLimits Limits { get; set; } = FrameLimits.Default;
+    public FrameLimits Limits { get; set => field = value ?? throw new ArgumentNullException(nameof(Limits)); } = new();
 
     /// <summary>How long a connection may send nothing between frames before it is closed. Default 2 minutes; <see cref="Timeout.InfiniteTimeSpan"/> disables it.</summary>
-    public TimeSpan IdleTimeout { get; set; } = TimeSpan.FromMinutes(2);
+    public TimeSpan IdleTimeout { get; set => field = Checked(value, nameof(IdleTimeout)); } = TimeSpan.FromMinutes(2);
 
     /// <summary>How long a whole frame may take to arrive, counted from its first byte, so that a slow trickle cannot hold a connection (slowloris). Default 30 seconds.</summary>
-    public TimeSpan FrameTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan FrameTimeout { get; set => field = Checked(value, nameof(FrameTimeout)); } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long <see cref="FrameServer.StopAsync"/> lets exchanges in flight finish before it aborts their connections. Default 30 seconds.</summary>
+    public TimeSpan ShutdownTimeout { get; set => field = Checked(value, nameof(ShutdownTimeout)); } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a TLS handshake may take. Default 10 seconds.</summary>
+    public TimeSpan TlsHandshakeTimeout { get; set => field = Checked(value, nameof(TlsHandshakeTimeout)); } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The slowest a peer may read responses: a write that the peer leaves unread for longer than
+    /// <see cref="MinResponseDataRate"/>'s grace period plus its size at this rate closes the connection, so that a
+    /// client that stops reading cannot hold it forever. Default 240 bytes per second after 5 seconds, as Kestrel's;
+    /// <see langword="null"/> disables it.
+    /// </summary>
+    public DataRate? MinResponseDataRate { get; set; } = new(240, TimeSpan.FromSeconds(5));
 
     /// <summary>Connections served at once; a connection over it is accepted and closed at once. Default 10,000.</summary>
-    public int MaxConcurrentConnections { get; set; } = 10_000;
+    public int MaxConcurrentConnections { get; set => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(MaxConcurrentConnections), value, "MaxConcurrentConnections must be at least 1."); } = 10_000;
 
     /// <summary>Whether to close each connection after its first response, as the reference server does. Default <see langword="false"/> (keep-alive).</summary>
     public bool CloseAfterResponse { get; set; }
 
-    /// <summary>How long <see cref="FrameServer.StopAsync"/> lets exchanges in flight finish before it aborts their connections. Default 30 seconds.</summary>
-    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    /// <summary>The pending-connection queue length of each socket listener. Default 512.</summary>
+    public int Backlog { get; set => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Backlog), value, "Backlog must be at least 1."); } = 512;
 
-    /// <summary>How long a TLS handshake may take. Default 10 seconds.</summary>
-    public TimeSpan TlsHandshakeTimeout { get; set; } = TimeSpan.FromSeconds(10);
-
-    /// <summary>
-    /// TLS settings, or <see langword="null"/> for plaintext. Set <see cref="SslServerAuthenticationOptions.ServerCertificate"/>;
-    /// for mutual TLS also <see cref="SslServerAuthenticationOptions.ClientCertificateRequired"/> and
-    /// <see cref="SslServerAuthenticationOptions.RemoteCertificateValidationCallback"/>.
-    /// </summary>
-    public SslServerAuthenticationOptions? Tls { get; set; }
-
-    /// <summary>The pending-connection queue length of each listener. Default 512.</summary>
-    public int Backlog { get; set; } = 512;
-
-    /// <summary>Where connections rent their read and write buffers; <see cref="MemoryPool{T}.Shared"/> when <see langword="null"/>. Pass one to bound or observe buffer use: every buffer is returned when its connection closes.</summary>
+    /// <summary>Where connections rent their read and write buffers; <see cref="MemoryPool{T}.Shared"/> when <see langword="null"/>. Every buffer is returned when its connection closes.</summary>
     public MemoryPool<byte>? MemoryPool { get; set; }
 
     /// <summary>The clock for timeouts and durations; tests pass a fake one.</summary>
-    public TimeProvider TimeProvider { get; set; } = TimeProvider.System;
+    public TimeProvider TimeProvider { get; set => field = value ?? throw new ArgumentNullException(nameof(TimeProvider)); } = TimeProvider.System;
 
     /// <summary>Creates the <c>AppProtocol</c> meter; <see langword="null"/> uses a shared one.</summary>
     public IMeterFactory? MeterFactory { get; set; }
@@ -59,23 +65,8 @@ public sealed class FrameServerOptions
     /// <summary>Called when a connection is closed, with its number and the client's end point. Must not throw (exceptions are logged).</summary>
     public Action<long, EndPoint?>? ConnectionClosed { get; set; }
 
-    internal void Validate()
-    {
-        if (Listen.Count == 0)
-        {
-            throw new InvalidOperationException("No listen address: add one to FrameServerOptions.Listen.");
-        }
-
-        ArgumentNullException.ThrowIfNull(Limits);
-        ArgumentNullException.ThrowIfNull(TimeProvider);
-        ArgumentOutOfRangeException.ThrowIfLessThan(MaxConcurrentConnections, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(Backlog, 1);
-        foreach (TimeSpan timeout in (ReadOnlySpan<TimeSpan>)[IdleTimeout, FrameTimeout, ShutdownTimeout, TlsHandshakeTimeout])
-        {
-            if (timeout <= TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
-            {
-                throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "Timeouts must be positive or Timeout.InfiniteTimeSpan.");
-            }
-        }
-    }
+    private static TimeSpan Checked(TimeSpan value, string setting) =>
+        value > TimeSpan.Zero || value == Timeout.InfiniteTimeSpan
+            ? value
+            : throw new ArgumentOutOfRangeException(setting, value, $"{setting} must be positive or Timeout.InfiniteTimeSpan.");
 }

@@ -1,18 +1,22 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
 
 namespace AppProtocol.Transport;
 
 /// <summary>A listening socket (TCP or Unix domain) that yields accepted connections.</summary>
 /// <remarks>Use one accept loop per listener: concurrent accepts on one socket were measured slower.</remarks>
-public sealed class SocketListener : IAsyncDisposable
+public sealed class SocketListener : IConnectionListener
 {
     private readonly Socket _socket;
     private readonly string? _unixSocketPath;
+    private readonly MemoryPool<byte>? _memoryPool;
     private int _disposed;
 
-    private SocketListener(Socket socket, string? unixSocketPath)
+    private SocketListener(Socket socket, string? unixSocketPath, MemoryPool<byte>? memoryPool)
     {
+        _memoryPool = memoryPool;
         _socket = socket;
         _unixSocketPath = unixSocketPath;
         EndPoint = socket.LocalEndPoint!;
@@ -24,9 +28,10 @@ public sealed class SocketListener : IAsyncDisposable
     /// <summary>Binds and listens.</summary>
     /// <param name="endPoint">An <see cref="IPEndPoint"/> (IPv6 any is bound dual mode, so it takes IPv4 too) or a <see cref="UnixDomainSocketEndPoint"/>.</param>
     /// <param name="backlog">The pending-connection queue length.</param>
+    /// <param name="memoryPool">Where connections rent their pipes' buffers; <see cref="MemoryPool{T}.Shared"/> when <see langword="null"/>.</param>
     /// <returns>The listener.</returns>
     /// <exception cref="SocketException">The end point could not be bound.</exception>
-    public static SocketListener Bind(EndPoint endPoint, int backlog = 512)
+    public static SocketListener Bind(EndPoint endPoint, int backlog = 512, MemoryPool<byte>? memoryPool = null)
     {
         ArgumentNullException.ThrowIfNull(endPoint);
         bool unix = endPoint is UnixDomainSocketEndPoint;
@@ -42,7 +47,7 @@ public sealed class SocketListener : IAsyncDisposable
 
             socket.Bind(endPoint);
             socket.Listen(backlog);
-            return new SocketListener(socket, unix ? endPoint.ToString() : null);
+            return new SocketListener(socket, unix ? endPoint.ToString() : null, memoryPool);
         }
         catch
         {
@@ -63,7 +68,7 @@ public sealed class SocketListener : IAsyncDisposable
             try
             {
                 Socket socket = await _socket.AcceptAsync(cancellationToken).ConfigureAwait(false);
-                return new SocketConnection(socket);
+                return new SocketConnection(socket, _memoryPool);
             }
             catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionAborted)
             {
@@ -79,6 +84,15 @@ public sealed class SocketListener : IAsyncDisposable
             }
         }
     }
+
+    /// <inheritdoc/>
+    async ValueTask<ConnectionContext?> IConnectionListener.AcceptAsync(CancellationToken cancellationToken) =>
+        await AcceptAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Stops listening, as <see cref="DisposeAsync"/> does.</summary>
+    /// <param name="cancellationToken">Unused: unbinding does not wait.</param>
+    /// <returns>A completed task.</returns>
+    public ValueTask UnbindAsync(CancellationToken cancellationToken = default) => DisposeAsync();
 
     /// <summary>Stops listening; a pending <see cref="AcceptAsync"/> returns <see langword="null"/>. Removes a Unix socket file it created.</summary>
     /// <returns>A completed task.</returns>

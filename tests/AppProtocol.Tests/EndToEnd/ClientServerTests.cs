@@ -41,8 +41,7 @@ public sealed class ClientServerTests
     public Task Every_reference_case_over_tls() => EveryReferenceCase(
         o =>
         {
-            o.Listen.Add(ListenAddress.Tcp("127.0.0.1", 0));
-            o.Tls = new SslServerAuthenticationOptions { ServerCertificate = TestCertificates.Server };
+            o.Listen.Add(ListenAddress.Tcp("127.0.0.1", 0).WithTls(new SslServerAuthenticationOptions { ServerCertificate = TestCertificates.Server }));
         },
         ep => Tls(ep, clientCertificate: null));
 
@@ -52,8 +51,7 @@ public sealed class ClientServerTests
         string? seenClient = null;
         Action<FrameServerOptions> configure = o =>
         {
-            o.Listen.Add(ListenAddress.Tcp("127.0.0.1", 0));
-            o.Tls = new SslServerAuthenticationOptions
+            o.Listen.Add(ListenAddress.Tcp("127.0.0.1", 0).WithTls(new SslServerAuthenticationOptions
             {
                 ServerCertificate = TestCertificates.Server,
                 ClientCertificateRequired = true,
@@ -62,7 +60,7 @@ public sealed class ClientServerTests
                     seenClient = certificate?.Subject;
                     return certificate is not null && certificate.GetCertHashString() == TestCertificates.Client.GetCertHashString();
                 },
-            };
+            }));
         };
         await EveryReferenceCase(configure, ep => Tls(ep, TestCertificates.Client));
         Assert.Equal(TestCertificates.Client.Subject, seenClient);

@@ -176,7 +176,7 @@ public class RegressionTests
                     return app.HandleAsync(exchange, ct);
                 }
 
-                FrameWriter.Write(exchange.Response, FrameHeader.Binary(ContentTypes.ServerBinary, large.Length), large);
+                exchange.Respond(FrameHeader.Binary(ContentTypes.ServerBinary, large.Length), large);
                 return ValueTask.CompletedTask;
             });
         await using RawClient greedy = await server.ConnectAsync();

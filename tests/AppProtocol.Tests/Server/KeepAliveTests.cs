@@ -65,7 +65,7 @@ public class KeepAliveTests
     {
         await using TestServer server = await TestServer.StartAsync(handler: (exchange, _) =>
         {
-            FrameWriter.Write(exchange.Response, FrameHeader.Binary(ContentTypes.ServerBinary, 2), "ok"u8);
+            exchange.Respond(FrameHeader.Binary(ContentTypes.ServerBinary, 2), "ok"u8);
             exchange.CloseAfterResponse();
             return ValueTask.CompletedTask;
         });
@@ -84,7 +84,7 @@ public class KeepAliveTests
             (exchange, _) =>
             {
                 byte[] length = BitConverter.GetBytes(exchange.Request.Content.Length);
-                FrameWriter.Write(exchange.Response, FrameHeader.Binary(ContentTypes.ServerBinary, length.Length), length);
+                exchange.Respond(FrameHeader.Binary(ContentTypes.ServerBinary, length.Length), length);
                 return ValueTask.CompletedTask;
             });
         await using RawClient client = await server.ConnectAsync();

@@ -18,7 +18,7 @@ public class ShutdownTests
             {
                 entered.SetResult();
                 await release.Task.WaitAsync(ct);
-                FrameWriter.Write(exchange.Response, FrameHeader.Binary(ContentTypes.ServerBinary, 4), "done"u8);
+                exchange.Respond(FrameHeader.Binary(ContentTypes.ServerBinary, 4), "done"u8);
             });
         await using RawClient busy = await server.ConnectAsync();
         await using RawClient idle = await server.ConnectAsync();

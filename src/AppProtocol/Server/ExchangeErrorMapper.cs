@@ -1,0 +1,63 @@
+using AppProtocol.Diagnostics;
+using AppProtocol.Framing;
+
+namespace AppProtocol.Server;
+
+/// <summary>
+/// The outermost exchange middleware: turns what a handler does wrong into an error reply (see
+/// <see cref="FrameErrors"/>), logged and counted by its cause, instead of a silent close.
+/// </summary>
+/// <remarks>
+/// A <see cref="ProtocolException"/> from the handler (typically the request's content failing to deserialize) is
+/// the client's error: <see cref="FrameErrors.BadRequest"/>, counted under its <see cref="ProtocolError"/>. Any other
+/// exception is the server's: <see cref="FrameErrors.ServerError"/>, counted as <c>handler</c>, its details only
+/// logged. A handler that writes nothing gets a server-error reply too. Cancellation because the client left or the
+/// server aborted ends the connection instead: there is nobody to answer.
+/// </remarks>
+internal sealed class ExchangeErrorMapper(FrameHandler next, AppProtocolMetrics metrics, Microsoft.Extensions.Logging.ILogger logger, TimeProvider clock)
+{
+    public async ValueTask HandleAsync(FrameExchange exchange, CancellationToken cancellationToken)
+    {
+        long? started = metrics.TimesExchanges ? clock.GetTimestamp() : null;
+        try
+        {
+            await next(exchange, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            ServerLog.ClientLeft(logger, exchange.Connection.Id);
+            throw;
+        }
+        catch (ProtocolException ex)
+        {
+            metrics.Error(ex.Error.ToString());
+            ServerLog.BadRequest(logger, exchange.Connection.Id, ex.Error, ex);
+            AnswerInstead(exchange, FrameErrors.BadRequest, ex.Message);
+        }
+        catch (Exception ex)
+        {
+            metrics.Error(AppProtocolMetrics.Reasons.Handler);
+            ServerLog.HandlerFailed(logger, exchange.Connection.Id, ex);
+            AnswerInstead(exchange, FrameErrors.ServerError, "The server failed to handle the request.");
+        }
+
+        if (exchange.ResponseLength == 0)
+        {
+            metrics.Error(AppProtocolMetrics.Reasons.Handler);
+            ServerLog.NoResponse(logger, exchange.Connection.Id);
+            exchange.WriteErrorInstead(FrameErrors.ServerError, "The handler wrote no response.");
+        }
+
+        metrics.FrameSent(exchange.ResponseLength);
+        metrics.ExchangeCompleted(started, clock);
+    }
+
+    // A response already written whole stands; only a request left unanswered gets the error reply.
+    private static void AnswerInstead(FrameExchange exchange, string code, string message)
+    {
+        if (exchange.ResponseLength == 0)
+        {
+            exchange.WriteErrorInstead(code, message);
+        }
+    }
+}

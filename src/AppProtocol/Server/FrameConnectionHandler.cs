@@ -1,0 +1,196 @@
+using System.Collections.Concurrent;
+using System.Net.Security;
+using AppProtocol.Diagnostics;
+using AppProtocol.Framing;
+using AppProtocol.Transport.Features;
+using Microsoft.AspNetCore.Connections;
+
+namespace AppProtocol.Server;
+
+/// <summary>
+/// The server core: serves AppProtocol on connections from any transport (the library's sockets, Kestrel, in
+/// memory), with the connection middleware, exchange middleware, handler, limits, timeouts, metrics and logs it
+/// was built with. <see cref="FrameServer"/> feeds it from its listeners; on Kestrel, <c>UseAppProtocol</c> does.
+/// </summary>
+public sealed class FrameConnectionHandler : ConnectionHandler, IDisposable
+{
+    private readonly ConcurrentDictionary<long, FrameServerConnection> _connections = new();
+    private readonly ServerSettings _settings;
+    private readonly ConnectionDelegate _plainPipeline;
+    private readonly Func<ConnectionDelegate, ConnectionDelegate>[] _connectionMiddleware;
+    private readonly Heartbeat _heartbeat;
+    private long _lastConnectionId;
+    private int _activeConnections;
+    private volatile bool _stopping;
+
+    internal FrameConnectionHandler(ServerSettings settings, IReadOnlyList<Func<ConnectionDelegate, ConnectionDelegate>> connectionMiddleware)
+    {
+        _settings = settings;
+        _connectionMiddleware = [.. connectionMiddleware];
+        _plainPipeline = Compose(null);
+        _heartbeat = new Heartbeat(settings.Clock, OnHeartbeat);
+    }
+
+    /// <summary>The connections being served.</summary>
+    public int ActiveConnections => Volatile.Read(ref _activeConnections);
+
+    internal ServerSettings Settings => _settings;
+
+    /// <summary>Serves one connection until it closes; the caller still owns the connection and disposes it after.</summary>
+    /// <param name="connection">The connection.</param>
+    /// <returns>A task that completes when the connection is done (never faulted: failures are logged and counted).</returns>
+    public override Task OnConnectedAsync(ConnectionContext connection) => ServeAsync(connection, _plainPipeline);
+
+    /// <summary>Stops gracefully: idle connections close now, the others after their exchange in flight; after the shutdown timeout (or when <paramref name="cancellationToken"/> is cancelled) the rest are aborted.</summary>
+    /// <param name="cancellationToken">Cancelling it aborts the connections left at once.</param>
+    /// <returns>A task that completes when every connection is done.</returns>
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        _stopping = true;
+        FrameServerConnection[] open = [.. _connections.Values];
+        ServerLog.Stopping(_settings.Logger, open.Length);
+        foreach (FrameServerConnection connection in open)
+        {
+            connection.RequestStop();
+        }
+
+        Task all = Task.WhenAll(open.Select(c => c.Completion));
+        try
+        {
+            await all.WaitAsync(_settings.ShutdownTimeout, _settings.Clock, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is TimeoutException or OperationCanceledException)
+        {
+            FrameServerConnection[] left = [.. _connections.Values];
+            ServerLog.AbortingConnections(_settings.Logger, left.Length);
+            foreach (FrameServerConnection connection in left)
+            {
+                connection.Abort("The server is shutting down.");
+            }
+
+            await all.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Stops the heartbeat; call after <see cref="StopAsync"/>.</summary>
+    public void Dispose() => _heartbeat.Dispose();
+
+    /// <summary>The pipeline of a listener with TLS of its own (the library's listeners; Kestrel has <c>UseHttps</c>).</summary>
+    internal ConnectionDelegate PipelineFor(SslServerAuthenticationOptions? tls) => tls is null ? _plainPipeline : Compose(tls);
+
+    internal async Task ServeAsync(ConnectionContext context, ConnectionDelegate pipeline)
+    {
+        if (Interlocked.Increment(ref _activeConnections) > _settings.MaxConcurrentConnections || _stopping)
+        {
+            Interlocked.Decrement(ref _activeConnections);
+            _settings.Metrics.Error(AppProtocolMetrics.Reasons.ConnectionLimit);
+            ServerLog.ConnectionLimitReached(_settings.Logger, context.RemoteEndPoint, _settings.MaxConcurrentConnections);
+            context.Abort(new ConnectionAbortedException("Too many connections."));
+            return;
+        }
+
+        var connection = new FrameServerConnection(_settings, context, Interlocked.Increment(ref _lastConnectionId));
+        connection.Completion = ServeRegisteredAsync(connection, pipeline);
+        await connection.Completion.ConfigureAwait(false);
+    }
+
+    private async Task ServeRegisteredAsync(FrameServerConnection connection, ConnectionDelegate pipeline)
+    {
+        _connections[connection.Id] = connection;
+        // To the thread pool at once, so that an accept loop goes straight back to accepting.
+        await Task.Yield();
+        _settings.Metrics.ConnectionOpened();
+        ServerLog.ConnectionAccepted(_settings.Logger, connection.Id, connection.Context.RemoteEndPoint);
+        InvokeCallback(_settings.ConnectionOpened, connection);
+        try
+        {
+            if (ReferenceEquals(pipeline, _plainPipeline) && _connectionMiddleware.Length == 0)
+            {
+                await connection.ServeFramesAsync(connection.Context).ConfigureAwait(false);
+            }
+            else
+            {
+                connection.Context.Features.Set(connection);
+                connection.Context.Features.Set<IConnectionTimeoutFeature>(connection);
+                await pipeline(connection.Context).ConfigureAwait(false);
+            }
+
+            ReportTimeout(connection);
+        }
+        catch (Exception ex)
+        {
+            ReportFailure(connection, ex);
+        }
+        finally
+        {
+            _settings.Metrics.ConnectionClosed();
+            ServerLog.ConnectionClosed(_settings.Logger, connection.Id);
+            InvokeCallback(_settings.ConnectionClosed, connection);
+            _connections.TryRemove(connection.Id, out _);
+            Interlocked.Decrement(ref _activeConnections);
+        }
+    }
+
+    private void ReportTimeout(FrameServerConnection connection)
+    {
+        if (connection.TimedOut is { } what)
+        {
+            _settings.Metrics.Error(AppProtocolMetrics.Reasons.Timeout);
+            ServerLog.TimedOut(_settings.Logger, connection.Id, what);
+        }
+    }
+
+    private void ReportFailure(FrameServerConnection connection, Exception ex)
+    {
+        if (connection.TimedOut is not null)
+        {
+            ReportTimeout(connection);
+        }
+        else if (ex is ProtocolException protocol)
+        {
+            _settings.Metrics.Error(protocol.Error.ToString());
+            ServerLog.BadFrame(_settings.Logger, connection.Id, protocol.Error, protocol);
+        }
+        else if (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or OperationCanceledException or ConnectionAbortedException or ConnectionResetException)
+        {
+            _settings.Metrics.Error(AppProtocolMetrics.Reasons.Io);
+            ServerLog.IoError(_settings.Logger, connection.Id, ex);
+        }
+        else
+        {
+            _settings.Metrics.Error(ex.GetType().FullName ?? "unexpected");
+            ServerLog.ConnectionFailed(_settings.Logger, connection.Id, ex);
+        }
+    }
+
+    private ConnectionDelegate Compose(SslServerAuthenticationOptions? tls)
+    {
+        ConnectionDelegate pipeline = static context => context.Features.Get<FrameServerConnection>()!.ServeFramesAsync(context);
+        for (int i = _connectionMiddleware.Length - 1; i >= 0; i--)
+        {
+            pipeline = _connectionMiddleware[i](pipeline);
+        }
+
+        return tls is null ? pipeline : new TlsConnectionMiddleware(pipeline, tls, _settings).OnConnectionAsync;
+    }
+
+    private void OnHeartbeat(long now)
+    {
+        foreach (FrameServerConnection connection in _connections.Values)
+        {
+            connection.OnHeartbeat(now);
+        }
+    }
+
+    private void InvokeCallback(Action<long, System.Net.EndPoint?>? callback, FrameServerConnection connection)
+    {
+        try
+        {
+            callback?.Invoke(connection.Id, connection.Context.RemoteEndPoint);
+        }
+        catch (Exception ex)
+        {
+            ServerLog.CallbackFailed(_settings.Logger, connection.Id, ex);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+using System.Net;
+using System.Security.Authentication;
+using System.Security.Cryptography.X509Certificates;
+using AppProtocol.Transport.Features;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http.Features;
+
+namespace AppProtocol.Server;
+
+/// <summary>Who is calling: the connection a request came on, as a handler sees it (no access to its bytes).</summary>
+public sealed class FrameConnectionInfo
+{
+    private readonly ConnectionContext _context;
+
+    internal FrameConnectionInfo(ConnectionContext context, long id)
+    {
+        _context = context;
+        Id = id;
+    }
+
+    /// <summary>The connection's number, unique within the server.</summary>
+    public long Id { get; }
+
+    /// <summary>The client's end point, or <see langword="null"/> when unknown (e.g. an unnamed Unix socket).</summary>
+    public EndPoint? RemoteEndPoint => _context.RemoteEndPoint;
+
+    /// <summary>The server's end point of the connection.</summary>
+    public EndPoint? LocalEndPoint => _context.LocalEndPoint;
+
+    /// <summary>State that lives as long as the connection, for handlers and middleware.</summary>
+    public IDictionary<object, object?> Items => _context.Items;
+
+    /// <summary>The connection's features, as its transport and middleware set them.</summary>
+    public IFeatureCollection Features => _context.Features;
+
+    /// <summary>The TLS protocol, or <see langword="null"/> for a plaintext connection.</summary>
+    public SslProtocols? TlsProtocol => _context.Features.Get<IConnectionTlsFeature>()?.Protocol;
+
+    /// <summary>The client's certificate under mutual TLS, or <see langword="null"/>.</summary>
+    public X509Certificate2? ClientCertificate => _context.Features.Get<IConnectionTlsFeature>()?.ClientCertificate;
+}

@@ -1,0 +1,104 @@
+using System.IO.Pipelines;
+using AppProtocol.Transport.Features;
+
+namespace AppProtocol.Server;
+
+/// <summary>The waits of a connection: for its next frame, and for the client leaving while a handler runs.</summary>
+internal sealed partial class FrameServerConnection
+{
+    // A wait started while an asynchronous handler ran, to notice the client leaving; it becomes the next idle wait.
+    private Task? _watch;
+    private volatile bool _handlerRunning;
+
+    /// <summary>Waits for the next frame's first bytes without holding a buffer; <see langword="false"/> when stopped or timed out.</summary>
+    private async ValueTask<bool> WaitForNextFrameAsync(PipeReader input)
+    {
+        // A full fence, pairing with RequestStop's: either this sees the stop, or the stop sees this wait.
+        Interlocked.Exchange(ref _waitingIdle, 1);
+        try
+        {
+            if (_stopRequested || _timedOut is not null)
+            {
+                return false;
+            }
+
+            if (_watch is { } watch)
+            {
+                _watch = null;
+                await watch.ConfigureAwait(false);
+            }
+            else if (_wait is { } wait)
+            {
+                await wait.WaitForDataAsync().ConfigureAwait(false);
+            }
+            else
+            {
+                // Any pipe: wait for bytes, consume and examine nothing, so the frame reader sees them at once.
+                ReadResult waited = await input.ReadAsync().ConfigureAwait(false);
+                input.AdvanceTo(waited.Buffer.Start);
+            }
+        }
+        catch (Exception) when (_stopRequested || _timedOut is not null)
+        {
+            // The wait was ended on purpose.
+        }
+        finally
+        {
+            Interlocked.Exchange(ref _waitingIdle, 0);
+        }
+
+        return !_stopRequested && _timedOut is null;
+    }
+
+    // Ends the wait for the next frame, if the loop is in it (or about to be: it checks the flags after its fence).
+    private void EndWait()
+    {
+        if (Volatile.Read(ref _waitingIdle) == 1)
+        {
+            if (_wait is { } wait)
+            {
+                wait.EndWait();
+            }
+            else
+            {
+                Volatile.Read(ref _input)?.CancelPendingRead();
+            }
+        }
+    }
+
+    /// <summary>Awaits a handler that went asynchronous, cancelling its token if the client leaves meanwhile.</summary>
+    private async ValueTask AwaitWhileWatchingAsync(ValueTask handled, bool nothingBuffered)
+    {
+        if (_wait is { } wait && nothingBuffered && _watch is null)
+        {
+            _watch = WatchAsync(wait);
+        }
+
+        _handlerRunning = true;
+        try
+        {
+            await handled.ConfigureAwait(false);
+        }
+        finally
+        {
+            _handlerRunning = false;
+        }
+    }
+
+    private async Task WatchAsync(IWaitForDataFeature wait)
+    {
+        try
+        {
+            await wait.WaitForDataAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+        {
+            // A reset: the client is gone, as below.
+        }
+
+        if (_handlerRunning && !wait.IsDataAvailable)
+        {
+            CancelExchange();
+        }
+    }
+}

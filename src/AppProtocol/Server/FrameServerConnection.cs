@@ -1,0 +1,271 @@
+using System.IO.Pipelines;
+using AppProtocol.Diagnostics;
+using AppProtocol.Framing;
+using AppProtocol.Pipelines;
+using AppProtocol.Transport.Features;
+using Microsoft.AspNetCore.Connections;
+
+namespace AppProtocol.Server;
+
+/// <summary>Serves the frames of one connection: wait, read every whole request, answer each in order, flush once.</summary>
+/// <remarks>
+/// On a <see cref="ProtocolException"/> in the framing, the answers to the whole requests before the bad frame
+/// are sent, then the connection is closed without a reply, as the reference server does: the stream cannot be
+/// resynchronised. A handler's failure is answered with an error reply instead (see <see cref="ExchangeErrorMapper"/>).
+/// Timeouts are deadlines that the server's heartbeat checks (<see cref="OnHeartbeat"/>).
+/// </remarks>
+internal sealed partial class FrameServerConnection : IConnectionTimeoutFeature
+{
+    // Answers of pipelined requests are flushed together, but no more than this many bytes are held back.
+    private const int FlushThreshold = 64 * 1024;
+
+    private readonly ServerSettings _settings;
+    private readonly ConnectionContext _context;
+    private ConnectionDeadline _deadline;
+    private CancellationTokenSource? _exchangeAborted;
+    private IWaitForDataFeature? _wait;
+    private PipeReader? _input;
+    private volatile bool _stopRequested;
+    private volatile string? _timedOut;
+    private string? _middlewareStep;
+
+    // 1 while the loop waits for a new frame; a stop or a timeout then ends the wait.
+    private int _waitingIdle;
+
+    public FrameServerConnection(ServerSettings settings, ConnectionContext context, long id)
+    {
+        _settings = settings;
+        _context = context;
+        Info = new FrameConnectionInfo(context, id);
+    }
+
+    public long Id => Info.Id;
+
+    public FrameConnectionInfo Info { get; }
+
+    public ConnectionContext Context => _context;
+
+    /// <summary>Completes when the connection is done and forgotten by the server.</summary>
+    public Task Completion { get; set; } = Task.CompletedTask;
+
+    /// <summary>Asks the connection to close once its exchange in flight (if any) is answered.</summary>
+    public void RequestStop()
+    {
+        _stopRequested = true;
+
+        // Pairs with the fence in WaitForNextFrameAsync: either it sees the request, or this sees its wait.
+        Interlocked.MemoryBarrier();
+        EndWait();
+    }
+
+    /// <summary>Ends the connection now: the handler's token is cancelled and the transport closed.</summary>
+    public void Abort(string reason)
+    {
+        CancelExchange();
+        _context.Abort(new ConnectionAbortedException(reason));
+    }
+
+    /// <summary>Acts on a deadline that has passed.</summary>
+    public void OnHeartbeat(long now)
+    {
+        switch (_deadline.Expired(now))
+        {
+            case DeadlineKind.Idle:
+                _timedOut = "while idle";
+                EndWait();
+                break;
+            case DeadlineKind.Frame:
+                _timedOut = "inside a frame";
+                Volatile.Read(ref _input)?.CancelPendingRead();
+                break;
+            case DeadlineKind.Write:
+                _timedOut = "writing a response the client does not read";
+                Abort("The client reads responses slower than the minimum data rate.");
+                break;
+            case DeadlineKind.Middleware:
+                _timedOut = _middlewareStep;
+                Abort($"Timed out {_middlewareStep}.");
+                break;
+        }
+    }
+
+    void IConnectionTimeoutFeature.SetTimeout(TimeSpan timeout, string reason)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
+        _middlewareStep = reason;
+        _deadline.Set(DeadlineKind.Middleware, _settings.Clock.GetTimestamp(), timeout, _settings.Clock);
+    }
+
+    void IConnectionTimeoutFeature.ResetTimeout() => _deadline.Clear();
+
+    /// <summary>The reason the connection timed out, if it did (for the log line and the metric).</summary>
+    public string? TimedOut => _timedOut;
+
+    /// <summary>Serves frames until the peer ends the stream, a stop is requested, a timeout passes or a frame is bad.</summary>
+    public async Task ServeFramesAsync(ConnectionContext context)
+    {
+        IDuplexPipe pipe = context.Transport;
+        _wait = context.Features.Get<IWaitForDataFeature>();
+        PipeReader input = pipe.Input;
+        PipeWriter output = pipe.Output;
+        Volatile.Write(ref _input, input);
+        var reader = new FrameReader(input, _settings.Parser);
+        var exchange = new FrameExchange(Info, output);
+        try
+        {
+            await ServeAsync(reader, input, output, exchange).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (_timedOut is not null)
+        {
+            // A read cancelled by the heartbeat: reported by the caller through TimedOut.
+        }
+        finally
+        {
+            Volatile.Write(ref _input, null);
+            _deadline.Clear();
+        }
+    }
+
+    private async Task ServeAsync(FrameReader reader, PipeReader input, PipeWriter output, FrameExchange exchange)
+    {
+        TimeProvider clock = _settings.Clock;
+        _deadline.Set(DeadlineKind.Idle, clock.GetTimestamp(), _settings.IdleTimeout, clock);
+        while (true)
+        {
+            if (!reader.IsMidFrame)
+            {
+                ServerLog.WaitingForFrame(_settings.Logger, Id);
+                if (!await WaitForNextFrameAsync(input).ConfigureAwait(false))
+                {
+                    return;
+                }
+
+                _deadline.Set(DeadlineKind.Frame, clock.GetTimestamp(), _settings.FrameTimeout, clock);
+            }
+
+            // No token here nor on the flushes: the heartbeat cancels the pending read, an abort closes the
+            // transport; a token would cost each connection a registration for its whole life.
+            if (await reader.ReadFrameAsync().ConfigureAwait(false) is not { } first)
+            {
+                return;
+            }
+
+            _deadline.Clear();
+            if (await AnswerBatchAsync(reader, output, exchange, first).ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Answers the frame read and every whole frame after it already buffered, then flushes; returns whether to close.</summary>
+    private async ValueTask<bool> AnswerBatchAsync(FrameReader reader, PipeWriter output, FrameExchange exchange, Frame frame)
+    {
+        bool close;
+        try
+        {
+            while (true)
+            {
+                _settings.Metrics.FrameReceived(frame.Header.ContentLength);
+                close = await HandleAsync(exchange, frame, !reader.IsMidFrame).ConfigureAwait(false)
+                    || _settings.CloseAfterResponse || _stopRequested;
+                if (close || !reader.TryReadFrame(out frame))
+                {
+                    break;
+                }
+
+                if (output.UnflushedBytes >= FlushThreshold)
+                {
+                    await FlushAsync(output).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (ProtocolException)
+        {
+            // The answers before the bad frame are still owed.
+            await FlushAsync(output).ConfigureAwait(false);
+            throw;
+        }
+
+        TimeProvider clock = _settings.Clock;
+        long end = clock.GetTimestamp();
+        close |= await FlushAsync(output).ConfigureAwait(false);
+
+        // What is left is the start of the next frame: its time runs from now, not from the batch's first byte.
+        _deadline.Set(reader.IsMidFrame ? DeadlineKind.Frame : DeadlineKind.Idle, end, reader.IsMidFrame ? _settings.FrameTimeout : _settings.IdleTimeout, clock);
+        return close;
+    }
+
+    /// <summary>Flushes under the minimum response data rate; returns whether the peer has gone.</summary>
+    private async ValueTask<bool> FlushAsync(PipeWriter output)
+    {
+        long pending = output.UnflushedBytes;
+        if (pending == 0)
+        {
+            return false;
+        }
+
+        if (_settings.MinResponseDataRate is { } rate)
+        {
+            _deadline.Set(DeadlineKind.Write, _settings.Clock.GetTimestamp(), rate.TimeAllowed(pending), _settings.Clock);
+        }
+
+        FlushResult flushed = await output.FlushAsync().ConfigureAwait(false);
+        _deadline.Clear();
+        return flushed.IsCompleted;
+    }
+
+    private async ValueTask<bool> HandleAsync(FrameExchange exchange, Frame request, bool nothingBuffered)
+    {
+        exchange.Begin(request, ExchangeToken());
+        try
+        {
+            ValueTask handled = _settings.Pipeline(exchange, exchange.Aborted);
+            if (!handled.IsCompleted)
+            {
+                await AwaitWhileWatchingAsync(handled, nothingBuffered).ConfigureAwait(false);
+            }
+            else
+            {
+                await handled.ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            exchange.End();
+        }
+
+        return exchange.CloseRequested;
+    }
+
+    private void CancelExchange()
+    {
+        CancellationTokenSource? aborted = Volatile.Read(ref _exchangeAborted);
+        try
+        {
+            aborted?.Cancel();
+        }
+        catch (AggregateException)
+        {
+            // A handler's cancellation callback failed; the connection is ending either way.
+        }
+    }
+
+    private CancellationToken ExchangeToken()
+    {
+        if (_exchangeAborted is { } existing)
+        {
+            return existing.Token;
+        }
+
+        var created = new CancellationTokenSource();
+        if (_wait is null)
+        {
+            // Without a way to watch the socket, the transport's own closed token says when the client leaves.
+            _context.ConnectionClosed.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), created);
+        }
+
+        Volatile.Write(ref _exchangeAborted, created);
+        return created.Token;
+    }
+}

@@ -1,0 +1,65 @@
+using System.Buffers;
+using System.Net;
+using AppProtocol.Diagnostics;
+using AppProtocol.Framing;
+using Microsoft.Extensions.Logging;
+
+namespace AppProtocol.Server;
+
+/// <summary>
+/// What every connection of a server needs, fixed when the server is built: a snapshot of its options (so that
+/// later changes to <see cref="FrameServerOptions"/> cannot half apply) and its services.
+/// </summary>
+internal sealed class ServerSettings
+{
+    public ServerSettings(FrameServerOptions options, FrameHandler pipeline, ILogger logger)
+    {
+        Parser = new FrameParser(options.Limits);
+        IdleTimeout = options.IdleTimeout;
+        FrameTimeout = options.FrameTimeout;
+        ShutdownTimeout = options.ShutdownTimeout;
+        TlsHandshakeTimeout = options.TlsHandshakeTimeout;
+        MinResponseDataRate = options.MinResponseDataRate;
+        MaxConcurrentConnections = options.MaxConcurrentConnections;
+        CloseAfterResponse = options.CloseAfterResponse;
+        MemoryPool = options.MemoryPool;
+        Clock = options.TimeProvider;
+        ConnectionOpened = options.ConnectionOpened;
+        ConnectionClosed = options.ConnectionClosed;
+        Metrics = new AppProtocolMetrics(options.MeterFactory);
+        Pipeline = new ExchangeErrorMapper(pipeline, Metrics, logger, Clock).HandleAsync;
+        Logger = logger;
+    }
+
+    /// <summary>The parser every connection shares (it keeps no state), with the limits.</summary>
+    public FrameParser Parser { get; }
+
+    public TimeSpan IdleTimeout { get; }
+
+    public TimeSpan FrameTimeout { get; }
+
+    public TimeSpan ShutdownTimeout { get; }
+
+    public TimeSpan TlsHandshakeTimeout { get; }
+
+    public DataRate? MinResponseDataRate { get; }
+
+    public int MaxConcurrentConnections { get; }
+
+    public bool CloseAfterResponse { get; }
+
+    public MemoryPool<byte>? MemoryPool { get; }
+
+    public TimeProvider Clock { get; }
+
+    public Action<long, EndPoint?>? ConnectionOpened { get; }
+
+    public Action<long, EndPoint?>? ConnectionClosed { get; }
+
+    public AppProtocolMetrics Metrics { get; }
+
+    /// <summary>The exchange middleware and the handler, composed, with the error mapping around them.</summary>
+    public FrameHandler Pipeline { get; }
+
+    public ILogger Logger { get; }
+}
