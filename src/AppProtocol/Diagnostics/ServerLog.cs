@@ -61,6 +61,12 @@ internal static partial class ServerLog
     [LoggerMessage(18, LogLevel.Trace, "Connection {ConnectionId} waits for its next frame.")]
     public static partial void WaitingForFrame(ILogger logger, long connectionId);
 
+    [LoggerMessage(21, LogLevel.Trace, "Connection {ConnectionId} is receiving a frame.")]
+    public static partial void ReceivingFrame(ILogger logger, long connectionId);
+
+    [LoggerMessage(22, LogLevel.Trace, "Connection {ConnectionId} has {Timeout} {Step}.")]
+    public static partial void StepTimeoutSet(ILogger logger, long connectionId, TimeSpan timeout, string step);
+
     [LoggerMessage(19, LogLevel.Error, "Stopping the server failed.")]
     public static partial void StopFailed(ILogger logger, Exception exception);
 

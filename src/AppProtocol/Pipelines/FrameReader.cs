@@ -49,6 +49,9 @@ public sealed class FrameReader
     /// <summary>Whether bytes of an unfinished frame are buffered (so that the peer is mid-frame).</summary>
     public bool IsMidFrame { get; private set; }
 
+    /// <summary>The length of the last frame returned, protoheader and header included.</summary>
+    internal long LastFrameLength { get; private set; }
+
     /// <summary>Returns the next frame if the bytes already read hold a whole one, without waiting.</summary>
     /// <param name="frame">The frame, valid until the next call.</param>
     /// <returns><see langword="true"/> for a frame; <see langword="false"/> when <see cref="ReadFrameAsync"/> must wait for more bytes (the buffer is then released to the pipe).</returns>
@@ -117,6 +120,7 @@ public sealed class FrameReader
 
         if (parsed)
         {
+            LastFrameLength = _requiredLength;
             _requiredLength = 0;
             _buffer = _buffer.Slice(frame.Content.End);
         }

@@ -85,7 +85,8 @@ public sealed class FrameConnectionHandler : ConnectionHandler, IDisposable
             Interlocked.Decrement(ref _activeConnections);
             _settings.Metrics.Error(AppProtocolMetrics.Reasons.ConnectionLimit);
             ServerLog.ConnectionLimitReached(_settings.Logger, context.RemoteEndPoint, _settings.MaxConcurrentConnections);
-            context.Abort(new ConnectionAbortedException("Too many connections."));
+
+            // Returning closes it gracefully (the host disposes it): an abort would reset it.
             return;
         }
 

@@ -94,6 +94,7 @@ internal sealed partial class FrameServerConnection : IConnectionTimeoutFeature
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
         _middlewareStep = reason;
         _deadline.Set(DeadlineKind.Middleware, _settings.Clock.GetTimestamp(), timeout, _settings.Clock);
+        ServerLog.StepTimeoutSet(_settings.Logger, Id, timeout, reason);
     }
 
     void IConnectionTimeoutFeature.ResetTimeout() => _deadline.Clear();
@@ -141,6 +142,7 @@ internal sealed partial class FrameServerConnection : IConnectionTimeoutFeature
                 }
 
                 _deadline.Set(DeadlineKind.Frame, clock.GetTimestamp(), _settings.FrameTimeout, clock);
+                ServerLog.ReceivingFrame(_settings.Logger, Id);
             }
 
             // No token here nor on the flushes: the heartbeat cancels the pending read, an abort closes the
@@ -166,7 +168,7 @@ internal sealed partial class FrameServerConnection : IConnectionTimeoutFeature
         {
             while (true)
             {
-                _settings.Metrics.FrameReceived(frame.Header.ContentLength);
+                _settings.Metrics.FrameReceived(reader.LastFrameLength);
                 close = await HandleAsync(exchange, frame, !reader.IsMidFrame).ConfigureAwait(false)
                     || _settings.CloseAfterResponse || _stopRequested;
                 if (close || !reader.TryReadFrame(out frame))

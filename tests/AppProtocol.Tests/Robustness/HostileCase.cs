@@ -6,6 +6,9 @@ public enum HostileOutcome
     /// <summary>The request is answered with a frame.</summary>
     Served,
 
+    /// <summary>The request is answered with a bad-request error reply (its framing was sound, its content not).</summary>
+    Rejected,
+
     /// <summary>The server closes the connection without answering.</summary>
     Closed,
 

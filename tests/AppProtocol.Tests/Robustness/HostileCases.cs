@@ -109,12 +109,12 @@ public static class HostileCases
         yield return Bytes("byteorder unknown", HostileOutcome.Closed, WithKey("byteorder", "\"byteorder\": \"middle\""));
 
         // Content.
-        yield return Bytes("content invalid JSON (handler error)", HostileOutcome.Closed, Frame(Header(5), "{nope"));
-        yield return Bytes("content invalid UTF-8 for utf-8", HostileOutcome.Closed,
+        yield return Bytes("content invalid JSON", HostileOutcome.Rejected, Frame(Header(5), "{nope"));
+        yield return Bytes("content invalid UTF-8 for utf-8", HostileOutcome.Rejected,
             Frame(Encoding.UTF8.GetBytes(Header(4)), [(byte)'"', 0xC3, 0x28, (byte)'"']));
-        yield return Bytes("content encoding unknown", HostileOutcome.Closed,
+        yield return Bytes("content encoding unknown", HostileOutcome.Rejected,
             WithKey("content-encoding", "\"content-encoding\": \"klingon\""));
-        yield return Bytes("content-length short of the content", HostileOutcome.Closed, Frame(Header(Body.Length - 1), Body));
+        yield return Bytes("content-length short of the content", HostileOutcome.Rejected, Frame(Header(Body.Length - 1), Body));
 
         // Timing.
         yield return new HostileCase("byte at a time", HostileOutcome.Served, async client =>

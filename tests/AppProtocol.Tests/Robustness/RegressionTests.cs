@@ -46,8 +46,7 @@ public class RegressionTests
         for (int i = 0; i < 3; i++)
         {
             await using RawClient client = await server.ConnectAsync();
-            await client.SendAsync(Requests.Binary("boom"));
-            await client.AssertClosedByServerAsync();
+            Assert.Equal(FrameErrors.ServerError, Requests.Error(await client.ExchangeAsync(Requests.Binary("boom"))));
         }
 
         await tracker.WaitClosedAsync(3);

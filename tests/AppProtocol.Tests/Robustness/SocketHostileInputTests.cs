@@ -37,6 +37,11 @@ public class SocketHostileInputTests
                     Assert.True(answer.HasValue, "Expected an answer, the server closed.");
                     Assert.Equal(ContentTypes.Json, answer.Value.Header.ContentType);
                     break;
+                case HostileOutcome.Rejected:
+                    Frame? rejection = await client.ReadFrameAsync();
+                    Assert.True(rejection.HasValue, "Expected an error reply, the server closed.");
+                    Assert.Equal(FrameErrors.BadRequest, Requests.Error(rejection.Value));
+                    break;
                 case HostileOutcome.Closed:
                     await client.AssertClosedByServerAsync();
                     break;

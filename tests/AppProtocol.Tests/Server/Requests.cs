@@ -29,5 +29,8 @@ public static class Requests
 
     public static string Text(Frame frame) => Encoding.UTF8.GetString(frame.Content.ToArray());
 
+    /// <summary>The error code of an error reply, or null for an ordinary frame.</summary>
+    public static string? Error(Frame frame) => FrameErrors.TryGetError(frame.Header, out string code, out _) ? code : null;
+
     public static string Result(Frame frame) => JsonFrameReader.Read(frame, AppServer.AppJsonContext.Default.AppResponse)!.Result;
 }

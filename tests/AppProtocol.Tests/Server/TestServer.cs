@@ -19,7 +19,7 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>Completes when the first connection closes, with its id.</summary>
     public Task<long> FirstClosed => _firstClosed.Task;
 
-    public static async Task<TestServer> StartAsync(Action<FrameServerOptions>? configure = null, FrameHandler? handler = null)
+    public static async Task<TestServer> StartAsync(Action<FrameServerOptions>? configure = null, FrameHandler? handler = null, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
     {
         var options = new FrameServerOptions();
         configure?.Invoke(options);
@@ -35,7 +35,7 @@ public sealed class TestServer : IAsyncDisposable
             closed?.Invoke(id, remote);
             self!._firstClosed.TrySetResult(id);
         };
-        var server = new FrameServer(options, handler ?? new AppRequestHandler().HandleAsync);
+        var server = new FrameServer(options, handler ?? new AppRequestHandler().HandleAsync, loggerFactory);
         self = new TestServer(server);
         await server.StartAsync();
         return self;

@@ -80,18 +80,28 @@ public class TlsTests
     [Fact]
     public async Task Handshake_that_never_comes_times_out()
     {
-        var clock = new ObservedTimeProvider();
-        await using TestServer server = await TestServer.StartAsync(o =>
-        {
-            o.Listen.Add(ListenAddress.Tcp("127.0.0.1", 0).WithTls(ServerTls()));
-            o.TimeProvider = clock;
-            o.TlsHandshakeTimeout = TimeSpan.FromSeconds(7);
-        });
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var log = new AppProtocol.Tests.Support.LogSignal();
+        using var metrics = new MetricsRecorder();
+        await using TestServer server = await TestServer.StartAsync(
+            o =>
+            {
+                o.Listen.Add(ListenAddress.Tcp("127.0.0.1", 0).WithTls(ServerTls()));
+                o.TimeProvider = clock;
+                o.MeterFactory = metrics.Factory;
+                o.TlsHandshakeTimeout = TimeSpan.FromSeconds(7);
+            },
+            loggerFactory: log);
         await using RawClient silent = await server.ConnectAsync();
-        await clock.WaitArmedAsync(TimeSpan.FromSeconds(7));
+        await log.WaitAsync("StepTimeoutSet");
 
-        clock.Advance(TimeSpan.FromSeconds(7));
+        clock.Advance(TimeSpan.FromSeconds(6));
+        Assert.Equal(0, log.Count("TimedOut"));
+        clock.Advance(TimeSpan.FromSeconds(1));
 
         await silent.AssertClosedByServerAsync();
+        await server.FirstClosed.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Contains(log.Events, e => e.Name == "TimedOut" && e.Message.Contains("TLS handshake", StringComparison.Ordinal));
+        Assert.Equal(1, metrics.Sum("appprotocol.server.errors", "timeout"));
     }
 }
