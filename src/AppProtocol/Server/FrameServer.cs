@@ -248,7 +248,7 @@ public sealed class FrameServer : IAsyncDisposable
                 Interlocked.Decrement(ref _activeConnections);
                 Metrics.Error(AppProtocolMetrics.Reasons.ConnectionLimit);
                 ServerLog.ConnectionLimitReached(Logger, transport.RemoteEndPoint, Options.MaxConcurrentConnections);
-                await transport.DisposeAsync().ConfigureAwait(false);
+                transport.CloseWithoutLingering();
                 continue;
             }
 

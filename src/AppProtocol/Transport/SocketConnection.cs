@@ -11,7 +11,24 @@ namespace AppProtocol.Transport;
 /// </remarks>
 public sealed class SocketConnection : IAsyncDisposable
 {
+    /// <summary>How long a graceful close waits at most for the peer to end its stream (see <see cref="DisposeAsync"/>).</summary>
+    /// <remarks>
+    /// A peer that reads our answer and our end of stream closes within a round trip or two; 2 s covers slow links and
+    /// busy peers many times over, while a peer that never closes holds its socket only briefly. nginx waits longer
+    /// (lingering_timeout 5 s, lingering_time 30 s), but it drains request bodies, which can be large and slow.
+    /// </remarks>
+    internal static readonly TimeSpan DefaultLingerTime = TimeSpan.FromSeconds(2);
+
+    /// <summary>How many bytes a graceful close discards at most before it closes anyway.</summary>
+    /// <remarks>
+    /// What the peer had sent before it saw our end of stream is at most what our receive window let it send: the
+    /// default on Linux is 128 KiB (tcp_rmem), and 256 KiB covers it with room. A peer still sending past that is
+    /// streaming, not finishing, and gets the reset. Discarding costs no heap memory (see <see cref="SocketStream.DrainAsync"/>).
+    /// </remarks>
+    internal const int LingerLimit = 256 * 1024;
+
     private readonly Socket _socket;
+    private readonly SocketStream _stream;
     private IDuplexPipe? _transport;
     private int _disposed;
 
@@ -25,7 +42,7 @@ public sealed class SocketConnection : IAsyncDisposable
         }
 
         RemoteEndPoint = Normalize(socket.RemoteEndPoint);
-        Stream = new SocketStream(socket);
+        Stream = _stream = new SocketStream(socket);
     }
 
     /// <summary>The peer's end point (IPv4-mapped IPv6 addresses shown as IPv4), or <see langword="null"/> when unknown (e.g. an unnamed Unix socket).</summary>
@@ -40,6 +57,9 @@ public sealed class SocketConnection : IAsyncDisposable
 
     /// <summary>A duplex pipe over <see cref="Stream"/>, created on first use.</summary>
     public IDuplexPipe Transport => _transport ??= StreamDuplexPipe.Create(Stream);
+
+    /// <summary>How long <see cref="DisposeAsync"/> drains the peer's bytes at most; <see cref="TimeSpan.Zero"/> closes at once.</summary>
+    internal TimeSpan LingerTime { get; set; } = DefaultLingerTime;
 
     /// <summary>Ends receiving: a pending read returns the end of the stream; what is still to send is sent.</summary>
     internal void ShutdownReceive()
@@ -67,7 +87,15 @@ public sealed class SocketConnection : IAsyncDisposable
         }
     }
 
-    /// <summary>Completes the pipe if it was used, signals end of stream to the peer, and closes the socket. Safe to call twice; never throws.</summary>
+    /// <summary>
+    /// Completes the pipe if it was used, signals end of stream to the peer, and closes the socket once the peer has
+    /// ended its stream too, or after a short while (at most 2 s). Safe to call twice; never throws.
+    /// </summary>
+    /// <remarks>
+    /// Until the socket closes, what the peer still sends is read and discarded: closing with unread bytes would make
+    /// the kernel reset the connection, which can destroy the last answer before the peer reads it. <see cref="Abort"/>
+    /// ends that wait at once.
+    /// </remarks>
     /// <returns>A task that completes when the connection is closed.</returns>
     public async ValueTask DisposeAsync()
     {
@@ -81,16 +109,38 @@ public sealed class SocketConnection : IAsyncDisposable
             await StreamDuplexPipe.CompleteQuietlyAsync(transport).ConfigureAwait(false);
         }
 
+        if (ShutdownSend() && !_stream.ReceivedEnd && LingerTime > TimeSpan.Zero)
+        {
+            await _stream.DrainAsync(LingerTime, LingerLimit).ConfigureAwait(false);
+        }
+
+        await Stream.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Signals end of stream and closes at once, without draining what the peer still sends (which then resets the connection).</summary>
+    /// <remarks>For a connection refused before it was served: there is no answer to protect, and the caller must not wait.</remarks>
+    internal void CloseWithoutLingering()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            ShutdownSend();
+            Stream.Dispose();
+        }
+    }
+
+    // Sends FIN after what is queued; false when the socket is closed or broken already.
+    private bool ShutdownSend()
+    {
         try
         {
-            _socket.Shutdown(SocketShutdown.Both);
+            _socket.Shutdown(SocketShutdown.Send);
+            return true;
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
             // The peer is gone already.
+            return false;
         }
-
-        await Stream.DisposeAsync().ConfigureAwait(false);
     }
 
     private static EndPoint? Normalize(EndPoint? endPoint) =>
