@@ -16,6 +16,9 @@ internal enum LoadMode
 
     /// <summary>Each connection makes one exchange and then stays open and silent, to measure what an idle connection costs the server.</summary>
     Idle,
+
+    /// <summary>Rounds of connections that each send half a frame and go silent until the server closes them; reports the server's memory.</summary>
+    Flood,
 }
 
 /// <summary>A named server to load; the optional process id lets the run report the server's CPU time.</summary>
@@ -32,6 +35,10 @@ internal sealed class LoadOptions
           --mode oneshot|keepalive|pipelined|idle   (default keepalive; idle: C connections used once, held
                                      for --warmup seconds, then the server's RSS growth per connection, with --server-pid;
                                      the first tenth warm the server up and are not counted)
+          --mode flood               --rounds R of C connections that each send half a request and wait for the server
+                                     to close them (start the server with a short frame timeout), then --quiet seconds;
+                                     prints the server's RSS after each round and every 10 s of the quiet, with --server-pid
+          --quiet S                  the quiet period after a flood (default 60)
           --connections C            concurrent connections (default 64)
           --depth D                  requests in flight per connection when pipelined (default 16)
           --workload search|binary   (default search)
@@ -70,6 +77,8 @@ internal sealed class LoadOptions
     public bool Compare { get; private set; }
 
     public int Rounds { get; private set; } = 5;
+
+    public TimeSpan Quiet { get; private set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Requests in flight per connection.</summary>
     public int InFlight => Mode == LoadMode.Pipelined ? Depth : 1;
@@ -117,6 +126,7 @@ internal sealed class LoadOptions
                 case "--requests": options.Requests = Positive(value); break;
                 case "--warmup": options.Warmup = Seconds(value); break;
                 case "--rounds": options.Rounds = Positive(value); break;
+                case "--quiet": options.Quiet = Seconds(value); break;
                 default: throw new ArgumentException($"Unknown option {name}.");
             }
         }
@@ -155,7 +165,8 @@ internal sealed class LoadOptions
         "keepalive" => LoadMode.KeepAlive,
         "pipelined" => LoadMode.Pipelined,
         "idle" => LoadMode.Idle,
-        _ => throw new ArgumentException($"--mode {value}: expected oneshot, keepalive or pipelined."),
+        "flood" => LoadMode.Flood,
+        _ => throw new ArgumentException($"--mode {value}: expected oneshot, keepalive, pipelined, idle or flood."),
     };
 
     private static bool ParseWorkload(string value) => value switch

@@ -15,12 +15,17 @@ catch (Exception ex) when (ex is ArgumentException or FormatException or Overflo
 }
 
 Workload workload = options.BinaryWorkload ? Workload.Binary(options.Size) : Workload.Search(options.Value, options.Expect);
-string window = options.Mode == LoadMode.Idle ? "server memory after it"
+string window = options.Mode is LoadMode.Idle or LoadMode.Flood ? "server memory after it"
     : options.Requests is { } requests ? $"{requests} requests"
     : $"{options.Duration.TotalSeconds:0.##} s";
 Console.WriteLine(string.Create(
     CultureInfo.InvariantCulture,
     $"mode {options.Mode.ToString().ToLowerInvariant()}, workload {workload.Description}, {options.Connections} connections, {options.InFlight} in flight each, warm-up {options.Warmup.TotalSeconds:0.##} s, measured {window}"));
+
+if (options.Mode == LoadMode.Flood)
+{
+    return await FloodRun.RunAsync(options, workload, options.Targets[0]) ? 0 : 2;
+}
 
 if (options.Mode == LoadMode.Idle)
 {

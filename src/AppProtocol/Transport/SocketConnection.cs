@@ -20,6 +20,23 @@ public sealed class SocketConnection : ConnectionContext, IWaitForDataFeature, I
     private static readonly Type[] OwnFeatures = [typeof(IWaitForDataFeature), typeof(IConnectionStreamFeature)];
     private static long _lastId;
 
+    /// <summary>How long a graceful close waits at most for the peer to end its stream (see <see cref="DisposeAsync"/>).</summary>
+    /// <remarks>
+    /// A peer that reads our answer and our end of stream closes within a round trip or two; 2 s covers slow links and
+    /// busy peers many times over, while a peer that never closes holds its socket only briefly. nginx waits longer
+    /// (lingering_timeout 5 s, lingering_time 30 s), but it drains request bodies, which can be large and slow.
+    /// </remarks>
+    internal static readonly TimeSpan DefaultLingerTime = TimeSpan.FromSeconds(2);
+
+    /// <summary>How many bytes a graceful close discards at most before it closes anyway.</summary>
+    /// <remarks>
+    /// What the peer had sent before it saw our end of stream is at most what our receive window let it send: the
+    /// default on Linux is 128 KiB (tcp_rmem), and 256 KiB covers it with room. A peer still sending past that is
+    /// streaming, not finishing, and gets the reset. Discarding costs no heap memory (see <see cref="SocketStream.DrainAsync"/>).
+    /// </remarks>
+    internal const int LingerLimit = 256 * 1024;
+
+    private readonly SocketStream _stream;
     private readonly Socket _socket;
     private readonly MemoryPool<byte>? _memoryPool;
     private IDuplexPipe? _transport;
@@ -42,7 +59,7 @@ public sealed class SocketConnection : ConnectionContext, IWaitForDataFeature, I
         }
 
         RemoteEndPoint = Normalize(socket.RemoteEndPoint);
-        Stream = new SocketStream(socket);
+        Stream = _stream = new SocketStream(socket);
     }
 
     /// <summary>The peer's end point (IPv4-mapped IPv6 addresses shown as IPv4), or <see langword="null"/> when unknown (e.g. an unnamed Unix socket).</summary>
@@ -55,6 +72,9 @@ public sealed class SocketConnection : ConnectionContext, IWaitForDataFeature, I
         get => _localEndPoint ??= Normalize(_socket.LocalEndPoint);
         set => _localEndPoint = value;
     }
+
+    /// <summary>How long <see cref="DisposeAsync"/> drains the peer's bytes at most; <see cref="TimeSpan.Zero"/> closes at once.</summary>
+    internal TimeSpan LingerTime { get; set; } = DefaultLingerTime;
 
     /// <summary>The connection's stream; disposing it closes the socket. A broken connection fails with <see cref="IOException"/>, as <see cref="NetworkStream"/> does.</summary>
     public Stream Stream { get; }
@@ -126,7 +146,15 @@ public sealed class SocketConnection : ConnectionContext, IWaitForDataFeature, I
         FireClosed();
     }
 
-    /// <summary>Completes the pipe if it was used, signals end of stream to the peer, and closes the socket. Safe to call twice; never throws.</summary>
+    /// <summary>
+    /// Completes the pipe if it was used, signals end of stream to the peer, and closes the socket once the peer has
+    /// ended its stream too, or after a short while (at most 2 s). Safe to call twice; never throws.
+    /// </summary>
+    /// <remarks>
+    /// Until the socket closes, what the peer still sends is read and discarded: closing with unread bytes would make
+    /// the kernel reset the connection, which can destroy the last answer before the peer reads it. <see cref="Abort"/>
+    /// ends that wait at once.
+    /// </remarks>
     /// <returns>A task that completes when the connection is closed.</returns>
     public override async ValueTask DisposeAsync()
     {
@@ -140,13 +168,9 @@ public sealed class SocketConnection : ConnectionContext, IWaitForDataFeature, I
             await StreamDuplexPipe.CompleteQuietlyAsync(transport).ConfigureAwait(false);
         }
 
-        try
+        if (ShutdownSend() && !_stream.ReceivedEnd && LingerTime > TimeSpan.Zero)
         {
-            _socket.Shutdown(SocketShutdown.Both);
-        }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-            // The peer is gone already.
+            await _stream.DrainAsync(LingerTime, LingerLimit).ConfigureAwait(false);
         }
 
         await Stream.DisposeAsync().ConfigureAwait(false);
@@ -172,6 +196,21 @@ public sealed class SocketConnection : ConnectionContext, IWaitForDataFeature, I
         if (closed is not null)
         {
             ThreadPool.UnsafeQueueUserWorkItem(static c => c.Cancel(), closed, preferLocal: false);
+        }
+    }
+
+    // Sends FIN after what is queued; false when the socket is closed or broken already.
+    private bool ShutdownSend()
+    {
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Send);
+            return true;
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // The peer is gone already.
+            return false;
         }
     }
 

@@ -12,13 +12,22 @@ namespace AppProtocol.Transport;
 /// </remarks>
 internal sealed class SocketStream : Stream
 {
+    // Enough to discard in a few calls what a peer typically still sends, small enough for the stack.
+    private const int DiscardChunk = 4096;
+
     private readonly Socket _socket;
+
+    // Set once a read returned the end of the stream: the peer sent FIN, so there is nothing left to drain at close.
+    private volatile bool _receivedEnd;
 
     public SocketStream(Socket socket)
     {
         _socket = socket;
         _socket.Blocking = false;
     }
+
+    /// <summary>Whether a read has returned the end of the stream (the peer ended its sending side).</summary>
+    public bool ReceivedEnd => _receivedEnd;
 
     public override bool CanRead => true;
 
@@ -38,7 +47,44 @@ internal sealed class SocketStream : Stream
     public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
     {
         ValueTask<int> receive = _socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
-        return receive.IsCompletedSuccessfully ? receive : ReceiveRestAsync(receive);
+        if (!receive.IsCompletedSuccessfully)
+        {
+            return ReceiveRestAsync(receive, buffer.IsEmpty);
+        }
+
+        int received = receive.Result;
+        if (received == 0 && !buffer.IsEmpty)
+        {
+            _receivedEnd = true;
+        }
+
+        return new ValueTask<int>(received);
+    }
+
+    /// <summary>
+    /// Once the sending side is shut, reads and discards what the peer still sends until it ends its stream, until
+    /// <paramref name="limit"/> bytes, or until <paramref name="time"/> has passed, whichever comes first; never throws.
+    /// </summary>
+    /// <remarks>
+    /// Closing a socket with unread received bytes makes the kernel reset the connection, and a reset can destroy the
+    /// last answer before the peer reads it; draining first (as nginx's lingering close does) avoids that. It waits
+    /// with zero-byte reads and discards into a stack buffer, so a lingering connection holds no heap buffer.
+    /// </remarks>
+    internal async ValueTask DrainAsync(TimeSpan time, int limit)
+    {
+        using var timeout = new CancellationTokenSource(time);
+        try
+        {
+            while (limit > 0)
+            {
+                await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, timeout.Token).ConfigureAwait(false);
+                limit = DiscardAvailable(limit);
+            }
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
+        {
+            // Out of time, reset by the peer, or aborted: close now.
+        }
     }
 
     /// <summary>Waits until the peer sends (or ends the stream) without a buffer; a broken connection throws <see cref="SocketException"/>.</summary>
@@ -99,16 +145,47 @@ internal sealed class SocketStream : Stream
     private static IOException Wrap(SocketException ex) => new($"The transport connection failed: {ex.Message}", ex);
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private static async ValueTask<int> ReceiveRestAsync(ValueTask<int> receive)
+    private async ValueTask<int> ReceiveRestAsync(ValueTask<int> receive, bool zeroByte)
     {
         try
         {
-            return await receive.ConfigureAwait(false);
+            int received = await receive.ConfigureAwait(false);
+            if (received == 0 && !zeroByte)
+            {
+                _receivedEnd = true;
+            }
+
+            return received;
         }
         catch (SocketException ex)
         {
             throw Wrap(ex);
         }
+    }
+
+    // Reads without waiting what has arrived, up to limit bytes; returns how many more may be discarded, 0 when done.
+    private int DiscardAvailable(int limit)
+    {
+        Span<byte> scratch = stackalloc byte[DiscardChunk];
+        while (limit > 0)
+        {
+            int received = _socket.Receive(scratch[..Math.Min(limit, DiscardChunk)], SocketFlags.None, out SocketError error);
+            if (error == SocketError.WouldBlock)
+            {
+                return limit;
+            }
+
+            if (error != SocketError.Success || received == 0)
+            {
+                // Reset, or the peer's end of stream: nothing more will come.
+                _receivedEnd |= received == 0 && error == SocketError.Success;
+                return 0;
+            }
+
+            limit -= received;
+        }
+
+        return 0;
     }
 
     private async ValueTask SendRestAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken)

@@ -7,10 +7,6 @@ namespace AppProtocol.Transport;
 /// <summary>A duplex pipe over a stream (a socket's, or TLS over it).</summary>
 internal sealed class StreamDuplexPipe : IDuplexPipe
 {
-    // Large reads: with 4 KiB ones a 1 MiB request cost three times the baseline's CPU (docs/PERFORMANCE.md).
-    // An idle connection still holds no buffer, thanks to the zero-byte read.
-    private const int ReadBufferSize = 64 * 1024;
-
     private StreamDuplexPipe(PipeReader input, PipeWriter output)
     {
         Input = input;
@@ -23,7 +19,8 @@ internal sealed class StreamDuplexPipe : IDuplexPipe
 
     /// <summary>
     /// Creates the pipe. The reader has no pause threshold, so a frame up to the configured maximum always fits, and
-    /// returns its buffers once everything read is consumed.
+    /// returns its buffers once everything read is consumed. Its first read of a frame uses a 4 KiB buffer, later ones
+    /// 64 KiB (see <see cref="ReadBufferPool"/>); an idle connection holds no buffer, thanks to the zero-byte read.
     /// </summary>
     /// <param name="stream">The connection's stream.</param>
     /// <param name="pool">Where buffers come from; <see cref="MemoryPool{T}.Shared"/> when <see langword="null"/>.</param>
@@ -31,12 +28,13 @@ internal sealed class StreamDuplexPipe : IDuplexPipe
     /// connection holds none; <see langword="false"/> when the caller does that wait on the stream itself.</param>
     public static StreamDuplexPipe Create(Stream stream, MemoryPool<byte>? pool = null, bool zeroByteReads = true)
     {
-        Settings settings = SettingsFor(pool);
-        return new(PipeReader.Create(stream, zeroByteReads ? settings.Reader : settings.ReaderWithoutZeroByteReads), PipeWriter.Create(stream, settings.Writer));
+        var reader = new StreamPipeReaderOptions(new ReadBufferPool(pool), bufferSize: ReadBufferPool.FirstReadSize, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: zeroByteReads);
+        return new(PipeReader.Create(stream, reader), PipeWriter.Create(stream, WriterOptionsFor(pool)));
     }
 
-    // The options of the last pool used, shared by its pipes rather than created per connection.
-    private static Settings? _lastSettings;
+    // The writer options of the last pool used, shared by its pipes rather than created per connection (the reader's
+    // carry the connection's own ReadBufferPool).
+    private static StreamPipeWriterOptions? _lastWriterOptions;
 
     /// <summary>Completes both halves, returning every buffer to the pool even when the peer is gone.</summary>
     public static async ValueTask CompleteQuietlyAsync(IDuplexPipe pipe, Exception? error = null)
@@ -75,21 +73,15 @@ internal sealed class StreamDuplexPipe : IDuplexPipe
         }
     }
 
-    private static Settings SettingsFor(MemoryPool<byte>? pool)
+    private static StreamPipeWriterOptions WriterOptionsFor(MemoryPool<byte>? pool)
     {
-        Settings? settings = Volatile.Read(ref _lastSettings);
-        if (settings is null || settings.Pool != pool)
+        StreamPipeWriterOptions? options = Volatile.Read(ref _lastWriterOptions);
+        if (options is null || (pool is null ? !ReferenceEquals(options.Pool, MemoryPool<byte>.Shared) : options.Pool != pool))
         {
-            settings = new Settings(
-                pool,
-                new StreamPipeReaderOptions(pool, bufferSize: ReadBufferSize, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true),
-                new StreamPipeReaderOptions(pool, bufferSize: ReadBufferSize, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: false),
-                new StreamPipeWriterOptions(pool, leaveOpen: true));
-            Volatile.Write(ref _lastSettings, settings);
+            options = new StreamPipeWriterOptions(pool, leaveOpen: true);
+            Volatile.Write(ref _lastWriterOptions, options);
         }
 
-        return settings;
+        return options;
     }
-
-    private sealed record Settings(MemoryPool<byte>? Pool, StreamPipeReaderOptions Reader, StreamPipeReaderOptions ReaderWithoutZeroByteReads, StreamPipeWriterOptions Writer);
 }

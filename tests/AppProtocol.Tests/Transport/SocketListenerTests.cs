@@ -39,10 +39,12 @@ public class SocketListenerTests
         SocketConnection connection = (await listener.AcceptAsync().AsTask().WaitAsync(Patience))!;
         _ = connection.Transport;
 
-        await connection.DisposeAsync();
-        await connection.DisposeAsync();
-
+        // The end of stream goes out at once; the close itself waits (briefly) for the peer's.
+        ValueTask closing = connection.DisposeAsync();
         Assert.Equal(0, await client.ReceiveAsync(new byte[1].AsMemory()).AsTask().WaitAsync(Patience));
+        client.Shutdown(SocketShutdown.Send);
+        await closing.AsTask().WaitAsync(Patience);
+        await connection.DisposeAsync();
     }
 
     [Fact]
