@@ -58,6 +58,7 @@ public sealed class FrameClient : IAsyncDisposable
     /// <param name="request">The request.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The response, owning its content.</returns>
+    /// <exception cref="FrameErrorReplyException">The server answered with an error reply (see <see cref="FrameErrors"/>).</exception>
     public ValueTask<Frame> SendAsync(Frame request, CancellationToken cancellationToken = default) =>
         SendEncodedAsync(Encode(request), cancellationToken);
 
@@ -146,7 +147,9 @@ public sealed class FrameClient : IAsyncDisposable
                 FrameConnection connection = await GetConnectionAsync(cancellationToken, timeout.Token).ConfigureAwait(false);
                 if (await connection.SendAsync(request, cancellationToken, timeout.Token).ConfigureAwait(false) is { } response)
                 {
-                    return response;
+                    return FrameErrors.TryGetError(response.Header, out string code, out string? message)
+                        ? throw new FrameErrorReplyException(code, message, response)
+                        : response;
                 }
 
                 // The connection was closed before the request went out, or reset it unread: another one may carry it.

@@ -87,3 +87,39 @@ public class HandlerContextTests
         Assert.StartsWith("Tls", seen[1], StringComparison.Ordinal);
     }
 }
+
+public class ErrorReplyClientTests
+{
+    [Fact]
+    public async Task FrameClient_surfaces_error_replies_as_typed_exceptions_and_keeps_the_connection()
+    {
+        await using TestServer server = await TestServer.StartAsync(handler: (exchange, _) =>
+        {
+            switch (Requests.Text(exchange.Request))
+            {
+                case "reject":
+                    exchange.RespondError(FrameErrors.BadRequest, "no such thing");
+                    break;
+                case "bug":
+                    throw new InvalidOperationException("secret detail");
+                default:
+                    exchange.Respond(FrameHeader.Binary("binary/test", 2), "ok"u8);
+                    break;
+            }
+
+            return ValueTask.CompletedTask;
+        });
+        var endPoint = (System.Net.IPEndPoint)server.EndPoint;
+        await using var client = new AppProtocol.Client.FrameClient(new AppProtocol.Client.FrameClientOptions { Host = "127.0.0.1", Port = endPoint.Port });
+
+        var rejected = await Assert.ThrowsAsync<AppProtocol.Client.FrameErrorReplyException>(async () => await client.SendAsync(Frame.Binary("binary/test", "reject"u8.ToArray())));
+        var failed = await Assert.ThrowsAsync<AppProtocol.Client.FrameErrorReplyException>(async () => await client.SendAsync(Frame.Binary("binary/test", "bug"u8.ToArray())));
+        Frame fine = await client.SendAsync(Frame.Binary("binary/test", "fine"u8.ToArray()));
+
+        Assert.Equal((FrameErrors.BadRequest, "no such thing"), (rejected.Code, rejected.ErrorMessage));
+        Assert.Equal(FrameErrors.ServerError, failed.Code);
+        Assert.DoesNotContain("secret", failed.Message, StringComparison.Ordinal);
+        Assert.Equal("ok", Requests.Text(fine));
+        Assert.Equal(1, server.Server.ActiveConnections);
+    }
+}
