@@ -32,6 +32,23 @@ public class AllocationTests
     }
 
     [OptimizedBuildFact]
+    public void Writing_frames_of_more_content_types_than_the_header_cache_holds_allocates_nothing_per_frame()
+    {
+        FrameHeader[] headers = [.. Enumerable.Range(0, 7).Select(i => FrameHeader.Binary($"binary/type-{i}", 4))];
+        var output = new System.Buffers.ArrayBufferWriter<byte>(1024);
+        int next = 0;
+
+        void WriteNext()
+        {
+            output.ResetWrittenCount();
+            FrameWriter.Write(output, headers[next], "data"u8);
+            next = (next + 1) % headers.Length;
+        }
+
+        Assert.Equal(0, AllocatedPerIteration(WriteNext));
+    }
+
+    [OptimizedBuildFact]
     public void Writing_and_reading_a_json_frame_allocates_only_what_the_deserializer_allocates()
     {
         var request = new SearchRequest("search", "morpheus");
