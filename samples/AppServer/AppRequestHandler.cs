@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Frozen;
 using AppProtocol.Framing;
 using AppProtocol.Json;
+using AppProtocol.Samples;
 using AppProtocol.Server;
 
 namespace AppServer;
@@ -55,7 +56,7 @@ public sealed class AppRequestHandler(AppConsole? console = null)
             byte[] answer = new byte[BinaryPrefix.Length + first.Length];
             BinaryPrefix.CopyTo(answer, 0);
             first.CopyTo(answer.AsSpan(BinaryPrefix.Length));
-            FrameWriter.Write(output, FrameHeader.Binary(ContentTypes.ServerBinary, answer.Length), answer);
+            FrameWriter.Write(output, FrameHeader.Binary(SampleContentTypes.ServerBinary, answer.Length), answer);
         }
 
         if (output is ArrayBufferWriter<byte> printed)

@@ -3,6 +3,7 @@ using System.Text.Json;
 using AppProtocol.Framing;
 using AppProtocol.Json;
 using AppProtocol.Pipelines;
+using AppProtocol.Samples;
 using AppProtocol.Tests.Support;
 
 namespace AppProtocol.Tests.Pipelines;
@@ -16,7 +17,7 @@ public class AllocationTests
     public void Writing_and_reading_a_binary_frame_allocates_nothing_per_frame()
     {
         byte[] content = new byte[100];
-        var header = FrameHeader.Binary(ContentTypes.ClientBinary, content.Length);
+        var header = FrameHeader.Binary(SampleContentTypes.ClientBinary, content.Length);
         var (pipe, reader) = NewPipe();
 
         void RoundTrip()

@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using AppProtocol.Framing;
 using AppProtocol.Pipelines;
+using AppProtocol.Samples;
 using AppProtocol.Tests.Server;
 using AppServer;
 
@@ -176,7 +177,7 @@ public class RegressionTests
                     return app.HandleAsync(exchange, ct);
                 }
 
-                FrameWriter.Write(exchange.Response, FrameHeader.Binary(ContentTypes.ServerBinary, large.Length), large);
+                FrameWriter.Write(exchange.Response, FrameHeader.Binary(SampleContentTypes.ServerBinary, large.Length), large);
                 return ValueTask.CompletedTask;
             });
         await using RawClient greedy = await server.ConnectAsync();
