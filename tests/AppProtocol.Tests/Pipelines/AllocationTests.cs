@@ -74,6 +74,26 @@ public class AllocationTests
         Assert.Equal(deserializerAlone, perFrame);
     }
 
+    [OptimizedBuildFact]
+    public void Writing_a_json_frame_over_the_in_place_room_allocates_nothing_per_frame()
+    {
+        // 16 KiB keeps the writer's pooled buffer from frame to frame; 256 KiB gives it back to the pool each time.
+        foreach (int size in new[] { 16 * 1024, 256 * 1024 })
+        {
+            var request = new SearchRequest("search", new string('x', size));
+            var (pipe, reader) = NewPipe();
+
+            void RoundTrip()
+            {
+                Sync(pipe.Writer.WriteJsonFrameAsync(request, TestJsonContext.Default.SearchRequest));
+                Frame frame = Sync(reader.ReadFrameAsync())!.Value;
+                Check(frame.Content.Length > size);
+            }
+
+            Assert.Equal(0, AllocatedPerIteration(RoundTrip));
+        }
+    }
+
     private static (Pipe Pipe, FrameReader Reader) NewPipe()
     {
         var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0, useSynchronizationContext: false));
