@@ -7,12 +7,17 @@ using BenchmarkDotNet.Attributes;
 namespace AppProtocol.Benchmarks;
 
 /// <summary>The sample's search request as a typed object: to a whole frame with <see cref="JsonFrameWriter"/>, and from a frame with <see cref="JsonFrameReader"/>, on source-generated metadata.</summary>
-/// <remarks><see cref="ReadObjectSegmented"/> reads the frame from 16-byte segments, as when content straddles the blocks of a pipe.</remarks>
+/// <remarks>
+/// <see cref="ReadObjectSegmented"/> reads the frame from 16-byte segments, as when content straddles the blocks of a pipe.
+/// <see cref="WriteObjectOverRoom"/> and <see cref="WriteObjectLarge"/> write values larger than the room the writer reserves in the output (4 KiB).
+/// </remarks>
 [MemoryDiagnoser]
 public class JsonContentBenchmarks
 {
     private readonly ArrayBufferWriter<byte> _output = new(1024);
     private readonly SearchRequest _request = new() { Action = "search", Value = "morpheus" };
+    private readonly SearchRequest _overRoomRequest = new() { Action = "search", Value = new string('x', 5 * 1024) };
+    private readonly SearchRequest _largeRequest = new() { Action = "search", Value = new string('x', 1024 * 1024) };
     private Frame _frame;
     private Frame _segmentedFrame;
 
@@ -30,6 +35,22 @@ public class JsonContentBenchmarks
     {
         _output.ResetWrittenCount();
         JsonFrameWriter.Write(_output, _request, BenchmarkJsonContext.Default.SearchRequest);
+        return _output.WrittenCount;
+    }
+
+    [Benchmark]
+    public int WriteObjectOverRoom()
+    {
+        _output.ResetWrittenCount();
+        JsonFrameWriter.Write(_output, _overRoomRequest, BenchmarkJsonContext.Default.SearchRequest);
+        return _output.WrittenCount;
+    }
+
+    [Benchmark]
+    public int WriteObjectLarge()
+    {
+        _output.ResetWrittenCount();
+        JsonFrameWriter.Write(_output, _largeRequest, BenchmarkJsonContext.Default.SearchRequest);
         return _output.WrittenCount;
     }
 

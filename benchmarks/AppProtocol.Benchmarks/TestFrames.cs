@@ -16,11 +16,14 @@ public enum ContentKind
 
 internal static class TestFrames
 {
+    /// <summary>An application's binary content type (the sample client's), so headers are not the library's own.</summary>
+    public const string BinaryContentType = "binary/custom-client-binary-type";
+
     /// <summary>The reference client's search request for <c>morpheus</c>.</summary>
     public static byte[] SearchRequest { get; } = Encode("{\"action\": \"search\", \"value\": \"morpheus\"}"u8.ToArray());
 
     public static FrameHeader HeaderFor(ContentKind kind, int size) =>
-        kind == ContentKind.Json ? FrameHeader.Json(size) : FrameHeader.Binary(ContentTypes.ClientBinary, size);
+        kind == ContentKind.Json ? FrameHeader.Json(size) : FrameHeader.Binary(BinaryContentType, size);
 
     /// <summary>Content of exactly <paramref name="size"/> bytes: a JSON object with one padded string for JSON (empty below 12 bytes), a byte pattern for binary.</summary>
     public static byte[] Content(ContentKind kind, int size)

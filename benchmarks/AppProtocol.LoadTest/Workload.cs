@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
 using AppProtocol.Framing;
+using AppProtocol.Samples;
 
 namespace AppProtocol.LoadTest;
 
@@ -57,7 +58,7 @@ internal sealed class Workload
         }
 
         byte[] expected = [.. "First 10 bytes of request: "u8, .. content.AsSpan(0, Math.Min(10, size))];
-        return new Workload($"binary({size} B)", Frame(FrameHeader.Binary(ContentTypes.ClientBinary, size), content), isSearch: false, expected);
+        return new Workload($"binary({size} B)", Frame(FrameHeader.Binary(SampleContentTypes.ClientBinary, size), content), isSearch: false, expected);
     }
 
     /// <summary>Whether <paramref name="response"/> is exactly the expected answer (JSON compared by value, so any header or JSON layout passes).</summary>
@@ -66,7 +67,7 @@ internal sealed class Workload
         ReadOnlySequence<byte> content = response.Content;
         if (!_isSearch)
         {
-            return response.Header.ContentType == ContentTypes.ServerBinary && content.Length == _expected.Length && SequenceEquals(content, _expected);
+            return response.Header.ContentType == SampleContentTypes.ServerBinary && content.Length == _expected.Length && SequenceEquals(content, _expected);
         }
 
         if (!response.Header.IsJson)

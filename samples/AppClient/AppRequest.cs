@@ -20,7 +20,7 @@ public static class AppRequest
             return new Frame(FrameHeader.Json(content.Length), content);
         }
 
-        return Frame.Binary(ContentTypes.ClientBinary, Encoding.UTF8.GetBytes(action + value));
+        return Frame.Binary(SampleContentTypes.ClientBinary, Encoding.UTF8.GetBytes(action + value));
     }
 
     /// <summary>The frame's bytes on the wire.</summary>

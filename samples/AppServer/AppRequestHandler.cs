@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections.Frozen;
 using AppProtocol.Framing;
 using AppProtocol.Json;
+using AppProtocol.Samples;
 using AppProtocol.Server;
 
 namespace AppServer;
@@ -72,7 +73,7 @@ public sealed class AppRequestHandler(AppConsole? console = null)
         {
             Span<byte> answer = stackalloc byte[BinaryPrefix.Length + 10];
             int length = BinaryAnswer(request, answer);
-            exchange.Respond(FrameHeader.Binary(ContentTypes.ServerBinary, length), answer[..length]);
+            exchange.Respond(FrameHeader.Binary(SampleContentTypes.ServerBinary, length), answer[..length]);
         }
     }
 
@@ -87,7 +88,7 @@ public sealed class AppRequestHandler(AppConsole? console = null)
         {
             Span<byte> answer = stackalloc byte[BinaryPrefix.Length + 10];
             int length = BinaryAnswer(request, answer);
-            FrameWriter.Write(output, FrameHeader.Binary(ContentTypes.ServerBinary, length), answer[..length]);
+            FrameWriter.Write(output, FrameHeader.Binary(SampleContentTypes.ServerBinary, length), answer[..length]);
         }
     }
 

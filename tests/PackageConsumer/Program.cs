@@ -5,9 +5,11 @@ using AppProtocol.Framing;
 using AppProtocol.Json;
 using AppProtocol.Pipelines;
 
+const string BinaryType = "binary/custom-client-binary-type";
+
 var pipe = new Pipe();
 await pipe.Writer.WriteJsonFrameAsync(new Search("search", "morpheus"), ConsumerJson.Default.Search);
-await pipe.Writer.WriteFrameAsync(Frame.Binary(ContentTypes.ClientBinary, "foobar"u8.ToArray()));
+await pipe.Writer.WriteFrameAsync(Frame.Binary(BinaryType, "foobar"u8.ToArray()));
 await pipe.Writer.CompleteAsync();
 
 var reader = new FrameReader(pipe.Reader);
@@ -16,7 +18,7 @@ Search? search = JsonFrameReader.Read(json, ConsumerJson.Default.Search);
 Frame binary = (await reader.ReadFrameAsync())!.Value;
 bool ended = await reader.ReadFrameAsync() is null;
 
-bool ok = search == new Search("search", "morpheus") && binary.Header.ContentType == ContentTypes.ClientBinary && binary.Content.Length == 6 && ended;
+bool ok = search == new Search("search", "morpheus") && binary.Header.ContentType == BinaryType && binary.Content.Length == 6 && ended;
 Console.WriteLine(ok ? "package round trip: ok" : "package round trip: FAILED");
 return ok ? 0 : 1;
 

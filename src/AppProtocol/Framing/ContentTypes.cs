@@ -6,12 +6,6 @@ public static class ContentTypes
     /// <summary>JSON content: <c>text/json</c>. Every other content type is binary.</summary>
     public const string Json = "text/json";
 
-    /// <summary>The content type of the sample client's binary requests.</summary>
-    public const string ClientBinary = "binary/custom-client-binary-type";
-
-    /// <summary>The content type of the sample server's binary responses.</summary>
-    public const string ServerBinary = "binary/custom-server-binary-type";
-
     /// <summary>The <c>content-encoding</c> of UTF-8 text content.</summary>
     public const string Utf8Encoding = "utf-8";
 

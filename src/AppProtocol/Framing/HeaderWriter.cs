@@ -13,17 +13,10 @@ internal static class HeaderWriter
     private static ReadOnlySpan<byte> MemberSeparator => ", "u8;
     private static ReadOnlySpan<byte> NameSeparator => ": "u8;
 
-    // Everything before the length's digits, for the headers written most often: formatted once, copied per frame.
-    private static readonly (FrameByteOrder Order, string Type, string Encoding, byte[] Utf8)[] KnownStarts =
-    [
-        .. from order in new[] { FrameByteOrder.Little, FrameByteOrder.Big }
-           from pair in new[] { (ContentTypes.Json, ContentTypes.Utf8Encoding), (ContentTypes.ServerBinary, ContentTypes.BinaryEncoding), (ContentTypes.ClientBinary, ContentTypes.BinaryEncoding) }
-           select (order, pair.Item1, pair.Item2, FormatStart(order, pair.Item1, pair.Item2)),
-    ];
-
     public static int GetLength(in FrameHeader header)
     {
-        int length = (FindKnownStart(header) is { } start ? start.Length : GetStartLength(header))
+        ReadOnlySpan<byte> start = HeaderStartCache.Find(header);
+        int length = (start.IsEmpty ? GetStartLength(header) : start.Length)
             + CountDigits(header.ContentLength)
             + 1;
 
@@ -47,9 +40,18 @@ internal static class HeaderWriter
     /// <summary>Writes the header whose length <see cref="GetLength"/> gave into exactly that many bytes.</summary>
     public static void Write(in FrameHeader header, Span<byte> destination)
     {
-        int at = FindKnownStart(header) is { } start
-            ? Append(destination, 0, start)
-            : WriteStart(header.ByteOrder, header.ContentType, header.ContentEncoding, destination);
+        ReadOnlySpan<byte> start = HeaderStartCache.Find(header);
+        int at;
+        if (start.IsEmpty)
+        {
+            at = WriteStart(header.ByteOrder, header.ContentType, header.ContentEncoding, destination);
+            HeaderStartCache.Add(header, destination[..at]);
+        }
+        else
+        {
+            at = Append(destination, 0, start);
+        }
+
         header.ContentLength.TryFormat(destination[at..], out int digits, provider: System.Globalization.CultureInfo.InvariantCulture);
         at += digits;
 
@@ -65,26 +67,6 @@ internal static class HeaderWriter
         }
 
         destination[at] = (byte)'}';
-    }
-
-    private static byte[]? FindKnownStart(in FrameHeader header)
-    {
-        foreach ((FrameByteOrder order, string type, string encoding, byte[] utf8) in KnownStarts)
-        {
-            if (order == header.ByteOrder && type == header.ContentType && encoding == header.ContentEncoding)
-            {
-                return utf8;
-            }
-        }
-
-        return null;
-    }
-
-    private static byte[] FormatStart(FrameByteOrder order, string contentType, string contentEncoding)
-    {
-        byte[] start = new byte[GetStartLength(new FrameHeader { ByteOrder = order, ContentType = contentType, ContentEncoding = contentEncoding })];
-        WriteStart(order, contentType, contentEncoding, start);
-        return start;
     }
 
     private static int GetStartLength(in FrameHeader header) =>

@@ -1,18 +1,15 @@
 namespace AppProtocol.Framing;
 
 /// <summary>Turns short UTF-8 values into strings, handing back the same string for the same bytes, so that steady traffic allocates none.</summary>
-/// <remarks>The recently seen strings are kept per thread, so parsers hold no state and connections share them.</remarks>
+/// <remarks>
+/// The recently seen strings are kept per thread, so parsers hold no state and connections share them. Each thread
+/// starts with the protocol's own values and learns the application's as they arrive, replacing the oldest.
+/// </remarks>
 internal static class Utf8StringCache
 {
     private const int Capacity = 8;
     private const int MaxCachedLength = 128;
-    private static readonly string[] WellKnown =
-    [
-        ContentTypes.Json, ContentTypes.Utf8Encoding, ContentTypes.BinaryEncoding,
-        ContentTypes.ClientBinary, ContentTypes.ServerBinary,
-    ];
-
-    private static readonly byte[][] WellKnownUtf8 = [.. WellKnown.Select(System.Text.Encoding.UTF8.GetBytes)];
+    private static readonly string[] Seeds = [ContentTypes.Json, ContentTypes.Utf8Encoding, ContentTypes.BinaryEncoding];
 
     [ThreadStatic]
     private static (byte[] Utf8, string Value)[]? _recent;
@@ -22,15 +19,7 @@ internal static class Utf8StringCache
 
     public static string GetString(ReadOnlySpan<byte> utf8)
     {
-        for (int i = 0; i < WellKnownUtf8.Length; i++)
-        {
-            if (utf8.SequenceEqual(WellKnownUtf8[i]))
-            {
-                return WellKnown[i];
-            }
-        }
-
-        (byte[] Utf8, string Value)[] recent = _recent ??= new (byte[], string)[Capacity];
+        (byte[] Utf8, string Value)[] recent = _recent ?? Seed();
         foreach ((byte[] cached, string value) in recent)
         {
             if (cached is not null && utf8.SequenceEqual(cached))
@@ -47,5 +36,17 @@ internal static class Utf8StringCache
         }
 
         return result;
+    }
+
+    private static (byte[] Utf8, string Value)[] Seed()
+    {
+        var recent = new (byte[] Utf8, string Value)[Capacity];
+        for (int i = 0; i < Seeds.Length; i++)
+        {
+            recent[i] = (System.Text.Encoding.UTF8.GetBytes(Seeds[i]), Seeds[i]);
+        }
+
+        _next = Seeds.Length;
+        return _recent = recent;
     }
 }

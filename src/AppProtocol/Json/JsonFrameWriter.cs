@@ -8,15 +8,19 @@ namespace AppProtocol.Json;
 
 /// <summary>Writes <c>text/json</c> frames whose content is a serialized value, in UTF-8.</summary>
 /// <remarks>
-/// The header carries the content's length ahead of the content. Content of up to 4,096 bytes is serialized straight
-/// into the output's memory, behind room reserved for the header, which is written in front once the length is
-/// known; nothing is copied. Larger content is serialized into a per-thread pooled buffer reused from frame to
-/// frame, then copied once after the header. Either way nothing is allocated per frame.
+/// The header carries the content's length ahead of the content, so the value is serialized first, once: into the
+/// output's memory behind room reserved for the header, up to 4,096 bytes, then, if it is longer, on into a
+/// per-thread pooled buffer reused from frame to frame. The header is written in front of the part in the output
+/// (which moves by the few bytes the length's digits differ from the reservation), and the spilled part is copied
+/// after it, once. Nothing is allocated per frame and nothing is thrown.
 /// </remarks>
 public static class JsonFrameWriter
 {
     // Utf8JsonWriter asks its output for 4,096 bytes at a time: content that fits one such request is written in place.
     private const int InPlaceCapacity = 4096;
+
+    // The digits of int.MaxValue, the most a pooled buffer holds, beyond those of InPlaceCapacity.
+    private const int MaxExtraDigits = 10 - 4;
 
     [ThreadStatic]
     private static Scratch? _perThreadScratch;
@@ -37,17 +41,11 @@ public static class JsonFrameWriter
         _perThreadScratch = null;
         try
         {
-            if (!TryWriteInPlace(output, value, typeInfo, extraMembers, scratch))
-            {
-                scratch.Writer.Reset(scratch.Buffer);
-                JsonSerializer.Serialize(scratch.Writer, value, typeInfo);
-                ReadOnlySpan<byte> content = scratch.Buffer.WrittenSpan;
-                FrameWriter.Write(output, FrameHeader.Json(content.Length) with { ExtraMembers = extraMembers }, content);
-            }
+            WriteFrame(output, value, typeInfo, extraMembers, scratch);
         }
         finally
         {
-            scratch.Buffer.Reset();
+            scratch.Spill.Reset();
             _perThreadScratch = scratch;
         }
     }
@@ -62,73 +60,54 @@ public static class JsonFrameWriter
     public static void Write<T>(IBufferWriter<byte> output, T value, JsonSerializerOptions? options = null) =>
         Write(output, value, (JsonTypeInfo<T>)(options ?? JsonSerializerOptions.Default).GetTypeInfo(typeof(T)));
 
-    private static bool TryWriteInPlace<T>(IBufferWriter<byte> output, T value, JsonTypeInfo<T> typeInfo, IReadOnlyDictionary<string, JsonElement>? extraMembers, Scratch scratch)
+    private static void WriteFrame<T>(IBufferWriter<byte> output, T value, JsonTypeInfo<T> typeInfo, IReadOnlyDictionary<string, JsonElement>? extraMembers, Scratch scratch)
     {
-        // Room for a header whose content-length has as many digits as the largest content that fits.
+        // Room for a header whose content-length has as many digits as the largest content that fits, and after the
+        // room for the content the few bytes a longer length (content that spilled) moves it by.
         FrameHeader header = FrameHeader.Json(InPlaceCapacity) with { ExtraMembers = extraMembers };
         int reserved = 2 + HeaderWriter.GetLength(header);
-        Memory<byte> memory = output.GetMemory(reserved + InPlaceCapacity);
-        if (memory.Length < reserved + InPlaceCapacity)
+        Memory<byte> memory = output.GetMemory(reserved + InPlaceCapacity + MaxExtraDigits);
+        int inPlaceRoom = Math.Clamp(memory.Length - reserved - MaxExtraDigits, 0, InPlaceCapacity);
+
+        scratch.Output.Reset(memory.Slice(Math.Min(reserved, memory.Length), inPlaceRoom));
+        scratch.Writer.Reset(scratch.Output);
+        JsonSerializer.Serialize(scratch.Writer, value, typeInfo);
+
+        int inPlace = scratch.Output.InPlaceWritten;
+        ReadOnlySpan<byte> spilled = scratch.Spill.WrittenSpan;
+        header = header with { ContentLength = inPlace + spilled.Length };
+        if (inPlace == 0)
         {
-            return false;
+            // Nothing in the output's memory (the serializer's first request was larger than the room): one copy.
+            FrameWriter.Write(output, header, spilled);
+            return;
         }
 
-        scratch.InPlace.Reset(memory.Slice(reserved, InPlaceCapacity));
-        scratch.Writer.Reset(scratch.InPlace);
-        try
-        {
-            JsonSerializer.Serialize(scratch.Writer, value, typeInfo);
-        }
-        catch (InPlaceOverflowException)
-        {
-            return false;
-        }
-
-        int length = scratch.InPlace.Written;
-        header = header with { ContentLength = length };
         int headerLength = 2 + HeaderWriter.GetLength(header);
         Span<byte> frame = memory.Span;
-        if (headerLength < reserved)
+        if (headerLength != reserved)
         {
-            // A shorter length than the capacity took fewer digits: close the gap between header and content.
-            frame.Slice(reserved, length).CopyTo(frame[headerLength..]);
+            // The length took fewer or more digits than reserved: move the content up against the header.
+            frame.Slice(reserved, inPlace).CopyTo(frame[headerLength..]);
         }
 
         FrameWriter.FormatHeader(header, frame[..headerLength]);
-        output.Advance(headerLength + length);
-        return true;
+        output.Advance(headerLength + inPlace);
+        if (!spilled.IsEmpty)
+        {
+            output.Write(spilled);
+        }
     }
 
     private sealed class Scratch
     {
-        public PooledBufferWriter Buffer { get; } = new();
+        public Scratch() => Output = new SpillingBufferWriter(Spill);
 
-        public InPlaceBufferWriter InPlace { get; } = new();
+        public PooledBufferWriter Spill { get; } = new();
+
+        public SpillingBufferWriter Output { get; }
 
         // Non-ASCII text is written as raw UTF-8, as the reference does (ensure_ascii=False).
         public Utf8JsonWriter Writer { get; } = new(Stream.Null, new JsonWriterOptions { Encoder = RawUtf8JsonEncoder.Instance, SkipValidation = true });
     }
-
-    /// <summary>A fixed piece of the output's memory; asking for more than is left abandons the in-place attempt.</summary>
-    private sealed class InPlaceBufferWriter : IBufferWriter<byte>
-    {
-        private Memory<byte> _memory;
-
-        public int Written { get; private set; }
-
-        public void Reset(Memory<byte> memory)
-        {
-            _memory = memory;
-            Written = 0;
-        }
-
-        public void Advance(int count) => Written += count;
-
-        public Memory<byte> GetMemory(int sizeHint = 0) =>
-            _memory.Length - Written >= Math.Max(sizeHint, 1) ? _memory[Written..] : throw new InPlaceOverflowException();
-
-        public Span<byte> GetSpan(int sizeHint = 0) => GetMemory(sizeHint).Span;
-    }
-
-    private sealed class InPlaceOverflowException : Exception;
 }

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Net.Sockets;
 using AppProtocol.Framing;
 using AppProtocol.Pipelines;
+using AppProtocol.Samples;
 
 namespace AppProtocol.Tests.Client;
 
@@ -62,7 +63,7 @@ internal sealed class FakePeer : IAsyncDisposable
     }
 
     public static Frame Echo(Frame request) =>
-        Frame.Binary(ContentTypes.ServerBinary, (byte[])[.. "echo:"u8, .. request.Content.ToArray()]);
+        Frame.Binary(SampleContentTypes.ServerBinary, (byte[])[.. "echo:"u8, .. request.Content.ToArray()]);
 
     /// <summary>Waits until the client's next bytes arrived, then closes without reading them: the TCP stack resets the connection.</summary>
     public async Task CloseWithUnreadDataAsync()

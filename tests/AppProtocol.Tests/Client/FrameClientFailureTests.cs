@@ -2,13 +2,14 @@ using System.Buffers;
 using System.Text;
 using AppProtocol.Client;
 using AppProtocol.Framing;
+using AppProtocol.Samples;
 
 namespace AppProtocol.Tests.Client;
 
 /// <summary>Timeouts, cancellation, garbage and broken connections: typed errors, and the next call gets a new connection.</summary>
 public sealed class FrameClientFailureTests
 {
-    private static readonly Frame Request = Frame.Binary(ContentTypes.ClientBinary, "ping"u8.ToArray());
+    private static readonly Frame Request = Frame.Binary(SampleContentTypes.ClientBinary, "ping"u8.ToArray());
 
     [Fact]
     public async Task Silent_server_times_out_and_fails_every_pending_request()
@@ -78,14 +79,14 @@ public sealed class FrameClientFailureTests
         await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port });
         using var cancel = new CancellationTokenSource();
 
-        Task<Frame> cancelled = client.SendAsync(Frame.Binary(ContentTypes.ClientBinary, "dropped"u8.ToArray()), cancel.Token).AsTask();
+        Task<Frame> cancelled = client.SendAsync(Frame.Binary(SampleContentTypes.ClientBinary, "dropped"u8.ToArray()), cancel.Token).AsTask();
         await firstArrived.Task.WaitAsync(ChildProcess.Timeout);
         cancel.Cancel();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.WaitAsync(ChildProcess.Timeout));
         release.SetResult();
 
         // The late answer to the cancelled request is dropped, not handed to the next caller.
-        Frame next = await client.SendAsync(Frame.Binary(ContentTypes.ClientBinary, "next"u8.ToArray())).AsTask().WaitAsync(ChildProcess.Timeout);
+        Frame next = await client.SendAsync(Frame.Binary(SampleContentTypes.ClientBinary, "next"u8.ToArray())).AsTask().WaitAsync(ChildProcess.Timeout);
         Assert.Equal("echo:next", Encoding.UTF8.GetString(next.Content.ToArray()));
         Assert.Equal(1, server.Accepted);
     }
@@ -124,7 +125,7 @@ public sealed class FrameClientFailureTests
         await using var server = FakeServer.Tcp(async peer =>
         {
             await peer.ReadFrameAsync();
-            await peer.WriteAsync(Frame.Binary(ContentTypes.ServerBinary, new byte[101]));
+            await peer.WriteAsync(Frame.Binary(SampleContentTypes.ServerBinary, new byte[101]));
             await peer.ReadFrameAsync();
         });
         await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port, Limits = new FrameLimits { MaxContentLength = 100 } });
@@ -141,7 +142,7 @@ public sealed class FrameClientFailureTests
         {
             await peer.ReadFrameAsync();
             var whole = new ArrayBufferWriter<byte>();
-            FrameWriter.Write(whole, Frame.Binary(ContentTypes.ServerBinary, "0123456789"u8.ToArray()));
+            FrameWriter.Write(whole, Frame.Binary(SampleContentTypes.ServerBinary, "0123456789"u8.ToArray()));
             await peer.WriteRawAsync(whole.WrittenSpan[..^4].ToArray());
             peer.Close();
         });

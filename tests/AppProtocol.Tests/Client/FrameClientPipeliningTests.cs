@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using AppProtocol.Client;
 using AppProtocol.Framing;
+using AppProtocol.Samples;
 
 namespace AppProtocol.Tests.Client;
 
@@ -32,7 +33,7 @@ public sealed class FrameClientPipeliningTests
         });
         await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port });
 
-        Task<Frame>[] calls = [.. Enumerable.Range(0, Callers).Select(i => client.SendAsync(Frame.Binary(ContentTypes.ClientBinary, Encoding.UTF8.GetBytes($"request {i}"))).AsTask())];
+        Task<Frame>[] calls = [.. Enumerable.Range(0, Callers).Select(i => client.SendAsync(Frame.Binary(SampleContentTypes.ClientBinary, Encoding.UTF8.GetBytes($"request {i}"))).AsTask())];
         await allArrived.Task.WaitAsync(ChildProcess.Timeout);
         Frame[] responses = await Task.WhenAll(calls).WaitAsync(ChildProcess.Timeout);
 
@@ -52,7 +53,7 @@ public sealed class FrameClientPipeliningTests
 
         for (int i = 0; i < 5; i++)
         {
-            Frame response = await client.SendAsync(FrameHeader.Binary(ContentTypes.ClientBinary, 1), new[] { (byte)('a' + i) });
+            Frame response = await client.SendAsync(FrameHeader.Binary(SampleContentTypes.ClientBinary, 1), new[] { (byte)('a' + i) });
             Assert.Equal($"echo:{(char)('a' + i)}", Encoding.UTF8.GetString(response.Content.ToArray()));
         }
 
@@ -64,11 +65,11 @@ public sealed class FrameClientPipeliningTests
     {
         await using var server = FakeServer.Tcp(peer => peer.EchoFramesAsync());
         var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port });
-        Frame first = await client.SendAsync(Frame.Binary(ContentTypes.ClientBinary, "first"u8.ToArray()));
-        await client.SendAsync(Frame.Binary(ContentTypes.ClientBinary, "second"u8.ToArray()));
+        Frame first = await client.SendAsync(Frame.Binary(SampleContentTypes.ClientBinary, "first"u8.ToArray()));
+        await client.SendAsync(Frame.Binary(SampleContentTypes.ClientBinary, "second"u8.ToArray()));
         await client.DisposeAsync();
 
         Assert.Equal("echo:first", Encoding.UTF8.GetString(first.Content.ToArray()));
-        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await client.SendAsync(Frame.Binary(ContentTypes.ClientBinary, "x"u8.ToArray())));
+        await Assert.ThrowsAsync<ObjectDisposedException>(async () => await client.SendAsync(Frame.Binary(SampleContentTypes.ClientBinary, "x"u8.ToArray())));
     }
 }

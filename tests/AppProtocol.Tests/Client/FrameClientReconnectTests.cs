@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using AppProtocol.Client;
 using AppProtocol.Framing;
+using AppProtocol.Samples;
 
 namespace AppProtocol.Tests.Client;
 
@@ -27,8 +28,8 @@ public sealed class FrameClientReconnectTests
         var log = new CapturingLogger();
         await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port, Logger = log });
 
-        Frame first = await client.SendAsync(Frame.Binary(ContentTypes.ClientBinary, "first"u8.ToArray())).AsTask().WaitAsync(ChildProcess.Timeout);
-        Frame second = await client.SendAsync(Frame.Binary(ContentTypes.ClientBinary, "second"u8.ToArray())).AsTask().WaitAsync(ChildProcess.Timeout);
+        Frame first = await client.SendAsync(Frame.Binary(SampleContentTypes.ClientBinary, "first"u8.ToArray())).AsTask().WaitAsync(ChildProcess.Timeout);
+        Frame second = await client.SendAsync(Frame.Binary(SampleContentTypes.ClientBinary, "second"u8.ToArray())).AsTask().WaitAsync(ChildProcess.Timeout);
 
         Assert.Equal("echo:first", Encoding.UTF8.GetString(first.Content.ToArray()));
         Assert.Equal("echo:second", Encoding.UTF8.GetString(second.Content.ToArray()));
@@ -57,8 +58,8 @@ public sealed class FrameClientReconnectTests
         });
         await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port });
 
-        await client.SendAsync(Frame.Binary(ContentTypes.ClientBinary, "first"u8.ToArray())).AsTask().WaitAsync(ChildProcess.Timeout);
-        await Assert.ThrowsAsync<FrameClientException>(() => client.SendAsync(Frame.Binary(ContentTypes.ClientBinary, "second"u8.ToArray())).AsTask().WaitAsync(ChildProcess.Timeout));
+        await client.SendAsync(Frame.Binary(SampleContentTypes.ClientBinary, "first"u8.ToArray())).AsTask().WaitAsync(ChildProcess.Timeout);
+        await Assert.ThrowsAsync<FrameClientException>(() => client.SendAsync(Frame.Binary(SampleContentTypes.ClientBinary, "second"u8.ToArray())).AsTask().WaitAsync(ChildProcess.Timeout));
 
         await server.DisposeAsync();
         Assert.Equal(1, server.Accepted);

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using AppProtocol.Client;
 using AppProtocol.Framing;
+using AppProtocol.Samples;
 
 namespace AppProtocol.Tests.Client;
 
@@ -39,9 +40,9 @@ public sealed class FrameClientReferenceServerTests(PythonReferenceServerFixture
     {
         await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port });
 
-        Frame response = await client.SendAsync(Frame.Binary(ContentTypes.ClientBinary, Encoding.UTF8.GetBytes(content)));
+        Frame response = await client.SendAsync(Frame.Binary(SampleContentTypes.ClientBinary, Encoding.UTF8.GetBytes(content)));
 
-        Assert.Equal(ContentTypes.ServerBinary, response.Header.ContentType);
+        Assert.Equal(SampleContentTypes.ServerBinary, response.Header.ContentType);
         Assert.Equal(ContentTypes.BinaryEncoding, response.Header.ContentEncoding);
         Assert.Equal(expected, Encoding.UTF8.GetString(response.Content.ToArray()));
     }
@@ -54,7 +55,7 @@ public sealed class FrameClientReferenceServerTests(PythonReferenceServerFixture
         var responses = new List<string>();
         foreach (string content in new[] { "one", "two", "three", "four" })
         {
-            Frame response = await client.SendAsync(Frame.Binary(ContentTypes.ClientBinary, Encoding.UTF8.GetBytes(content)));
+            Frame response = await client.SendAsync(Frame.Binary(SampleContentTypes.ClientBinary, Encoding.UTF8.GetBytes(content)));
             responses.Add(Encoding.UTF8.GetString(response.Content.ToArray()));
         }
 

@@ -5,7 +5,7 @@ using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using AppProtocol.Client;
 using AppProtocol.Framing;
-
+using AppProtocol.Samples;
 using AppProtocol.Tests.Support;
 
 namespace AppProtocol.Tests.Client;
@@ -13,7 +13,7 @@ namespace AppProtocol.Tests.Client;
 /// <summary>FrameClient over each transport: IPv4, IPv6, host names, Unix sockets, TLS.</summary>
 public sealed class FrameClientTransportTests
 {
-    private static readonly Frame Request = Frame.Binary(ContentTypes.ClientBinary, "ping"u8.ToArray());
+    private static readonly Frame Request = Frame.Binary(SampleContentTypes.ClientBinary, "ping"u8.ToArray());
 
     [IPv6Fact]
     public async Task Connects_to_IPv6_loopback()

@@ -2,6 +2,7 @@ using System.Buffers;
 using AppProtocol.Framing;
 using AppProtocol.Json;
 using AppProtocol.Pipelines;
+using AppProtocol.Samples;
 
 namespace AppProtocol.Tests.Client;
 
@@ -36,7 +37,7 @@ public sealed class ReferenceClientInteropTests
         {
             Frame request = (await peer.ReadFrameAsync())!.Value;
             byte[] content = [.. "got "u8, .. request.Content.ToArray(), (byte)'\'', 0, 0xff];
-            var header = FrameHeader.Binary(ContentTypes.ServerBinary, content.Length) with
+            var header = FrameHeader.Binary(SampleContentTypes.ServerBinary, content.Length) with
             {
                 ExtraMembers = new Dictionary<string, System.Text.Json.JsonElement> { ["x-note"] = System.Text.Json.JsonDocument.Parse("\"ignored\"").RootElement },
             };

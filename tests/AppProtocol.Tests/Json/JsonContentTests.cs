@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using AppProtocol.Framing;
 using AppProtocol.Json;
+using AppProtocol.Samples;
 using AppProtocol.Tests.Support;
 
 namespace AppProtocol.Tests.Json;
@@ -92,12 +93,12 @@ public class JsonContentTests
     [Fact]
     public void Refuses_json_from_a_binary_frame()
     {
-        Frame frame = Frame.Binary(ContentTypes.ClientBinary, Encoding.UTF8.GetBytes(Json));
+        Frame frame = Frame.Binary(SampleContentTypes.ClientBinary, Encoding.UTF8.GetBytes(Json));
 
         ProtocolException ex = Assert.Throws<ProtocolException>(() => JsonFrameReader.Read(frame, TestJsonContext.Default.SearchRequest));
 
         Assert.Equal(ProtocolError.NotJsonContent, ex.Error);
-        Assert.Contains(ContentTypes.ClientBinary, ex.Message, StringComparison.Ordinal);
+        Assert.Contains(SampleContentTypes.ClientBinary, ex.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -145,7 +146,7 @@ public class JsonContentTests
             var request = new SearchRequest("search", new string('x', length));
 
             JsonFrameWriter.Write(output, request, TestJsonContext.Default.SearchRequest);
-            FrameWriter.Write(output, Frame.Binary(ContentTypes.ClientBinary, "after"u8.ToArray()));
+            FrameWriter.Write(output, Frame.Binary(SampleContentTypes.ClientBinary, "after"u8.ToArray()));
 
             var buffer = new ReadOnlySequence<byte>(output.WrittenMemory);
             var parser = new FrameParser(new FrameLimits());

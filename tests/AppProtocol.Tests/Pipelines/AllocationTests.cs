@@ -3,6 +3,7 @@ using System.Text.Json;
 using AppProtocol.Framing;
 using AppProtocol.Json;
 using AppProtocol.Pipelines;
+using AppProtocol.Samples;
 using AppProtocol.Tests.Support;
 
 namespace AppProtocol.Tests.Pipelines;
@@ -16,7 +17,7 @@ public class AllocationTests
     public void Writing_and_reading_a_binary_frame_allocates_nothing_per_frame()
     {
         byte[] content = new byte[100];
-        var header = FrameHeader.Binary(ContentTypes.ClientBinary, content.Length);
+        var header = FrameHeader.Binary(SampleContentTypes.ClientBinary, content.Length);
         var (pipe, reader) = NewPipe();
 
         void RoundTrip()
@@ -29,6 +30,23 @@ public class AllocationTests
         long perFrame = AllocatedPerIteration(RoundTrip);
 
         Assert.Equal(0, perFrame);
+    }
+
+    [OptimizedBuildFact]
+    public void Writing_frames_of_more_content_types_than_the_header_cache_holds_allocates_nothing_per_frame()
+    {
+        FrameHeader[] headers = [.. Enumerable.Range(0, 7).Select(i => FrameHeader.Binary($"binary/type-{i}", 4))];
+        var output = new System.Buffers.ArrayBufferWriter<byte>(1024);
+        int next = 0;
+
+        void WriteNext()
+        {
+            output.ResetWrittenCount();
+            FrameWriter.Write(output, headers[next], "data"u8);
+            next = (next + 1) % headers.Length;
+        }
+
+        Assert.Equal(0, AllocatedPerIteration(WriteNext));
     }
 
     [OptimizedBuildFact]
@@ -54,6 +72,26 @@ public class AllocationTests
         // The record and its two strings, plus what System.Text.Json itself needs for constructor arguments: nothing of ours.
         Assert.True(deserializerAlone > 0);
         Assert.Equal(deserializerAlone, perFrame);
+    }
+
+    [OptimizedBuildFact]
+    public void Writing_a_json_frame_over_the_in_place_room_allocates_nothing_per_frame()
+    {
+        // 16 KiB keeps the writer's pooled buffer from frame to frame; 256 KiB gives it back to the pool each time.
+        foreach (int size in new[] { 16 * 1024, 256 * 1024 })
+        {
+            var request = new SearchRequest("search", new string('x', size));
+            var (pipe, reader) = NewPipe();
+
+            void RoundTrip()
+            {
+                Sync(pipe.Writer.WriteJsonFrameAsync(request, TestJsonContext.Default.SearchRequest));
+                Frame frame = Sync(reader.ReadFrameAsync())!.Value;
+                Check(frame.Content.Length > size);
+            }
+
+            Assert.Equal(0, AllocatedPerIteration(RoundTrip));
+        }
     }
 
     private static (Pipe Pipe, FrameReader Reader) NewPipe()

@@ -1,6 +1,7 @@
 using System.IO.Pipelines;
 using AppProtocol.Framing;
 using AppProtocol.Pipelines;
+using AppProtocol.Samples;
 using AppProtocol.Tests.Server;
 using AppServer;
 
@@ -175,7 +176,7 @@ public class RegressionTests
                     return app.HandleAsync(exchange, ct);
                 }
 
-                exchange.Respond(FrameHeader.Binary(ContentTypes.ServerBinary, large.Length), large);
+                exchange.Respond(FrameHeader.Binary(SampleContentTypes.ServerBinary, large.Length), large);
                 return ValueTask.CompletedTask;
             });
         await using RawClient greedy = await server.ConnectAsync();

@@ -1,5 +1,6 @@
 using System.Buffers;
 using AppProtocol.Framing;
+using AppProtocol.Samples;
 
 namespace AppProtocol.Tests.Server;
 
@@ -65,7 +66,7 @@ public class KeepAliveTests
     {
         await using TestServer server = await TestServer.StartAsync(handler: (exchange, _) =>
         {
-            exchange.Respond(FrameHeader.Binary(ContentTypes.ServerBinary, 2), "ok"u8);
+            exchange.Respond(FrameHeader.Binary(SampleContentTypes.ServerBinary, 2), "ok"u8);
             exchange.CloseAfterResponse();
             return ValueTask.CompletedTask;
         });
@@ -84,7 +85,7 @@ public class KeepAliveTests
             (exchange, _) =>
             {
                 byte[] length = BitConverter.GetBytes(exchange.Request.Content.Length);
-                exchange.Respond(FrameHeader.Binary(ContentTypes.ServerBinary, length.Length), length);
+                exchange.Respond(FrameHeader.Binary(SampleContentTypes.ServerBinary, length.Length), length);
                 return ValueTask.CompletedTask;
             });
         await using RawClient client = await server.ConnectAsync();

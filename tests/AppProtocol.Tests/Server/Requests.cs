@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using AppProtocol.Framing;
 using AppProtocol.Json;
+using AppProtocol.Samples;
 
 namespace AppProtocol.Tests.Server;
 
@@ -13,7 +14,7 @@ public static class Requests
     public static byte[] Binary(byte[] content)
     {
         var output = new ArrayBufferWriter<byte>();
-        FrameWriter.Write(output, FrameHeader.Binary(ContentTypes.ClientBinary, content.Length), content);
+        FrameWriter.Write(output, FrameHeader.Binary(SampleContentTypes.ClientBinary, content.Length), content);
         return output.WrittenSpan.ToArray();
     }
 

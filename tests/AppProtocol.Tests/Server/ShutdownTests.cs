@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using AppProtocol.Framing;
+using AppProtocol.Samples;
 
 namespace AppProtocol.Tests.Server;
 
@@ -18,7 +19,7 @@ public class ShutdownTests
             {
                 entered.SetResult();
                 await release.Task.WaitAsync(ct);
-                exchange.Respond(FrameHeader.Binary(ContentTypes.ServerBinary, 4), "done"u8);
+                exchange.Respond(FrameHeader.Binary(SampleContentTypes.ServerBinary, 4), "done"u8);
             });
         await using RawClient busy = await server.ConnectAsync();
         await using RawClient idle = await server.ConnectAsync();

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using AppProtocol.Framing;
+using AppProtocol.Samples;
 using AppProtocol.Server;
 using AppProtocol.Tests.Server;
 using AppProtocol.Transport;
@@ -179,7 +180,7 @@ public sealed class LingeringCloseTests
             _received.TrySetResult();
             await _release.Task.WaitAsync(cancellationToken);
             var content = new byte[answerLength];
-            var header = FrameHeader.Binary(ContentTypes.ClientBinary, content.Length);
+            var header = FrameHeader.Binary(SampleContentTypes.ClientBinary, content.Length);
             exchange.Respond(header, content);
             AnswerBytes = 2 + HeaderWriter.GetLength(header) + content.Length;
         }
