@@ -4,7 +4,7 @@ using AppProtocol.Pipelines;
 using AppProtocol.Server;
 using AppProtocol.Transport.InMemory;
 
-namespace AppProtocol.Tests.Server.Core;
+namespace AppProtocol.Tests.Server;
 
 /// <summary>A server core on the in-memory transport: handler tests without sockets.</summary>
 public sealed class InMemoryServer : IAsyncDisposable

@@ -5,7 +5,7 @@ using AppProtocol.Samples;
 using AppProtocol.Tests.Server;
 using AppServer;
 
-namespace AppProtocol.Tests.Robustness;
+namespace AppProtocol.Tests.Hostile;
 
 /// <summary>The bugs that hurt similar libraries, each shown absent here.</summary>
 [Collection(nameof(AllocationSensitive))]
@@ -132,7 +132,7 @@ public class RegressionTests
         await using RawClient warm = await server.ConnectAsync();
         await warm.ExchangeAsync(Requests.Search("a"));
         await using RawClient client = await server.ConnectAsync();
-        byte[] frame = HostileCases.Frame(HostileCases.Header(Claimed), "{\"action\"");
+        byte[] frame = HostileClients.Frame(HostileClients.Header(Claimed), "{\"action\"");
 
         long before = GC.GetTotalAllocatedBytes(precise: true);
         await client.SendAsync(frame);

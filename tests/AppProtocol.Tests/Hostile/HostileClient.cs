@@ -1,4 +1,4 @@
-namespace AppProtocol.Tests.Robustness;
+namespace AppProtocol.Tests.Hostile;
 
 /// <summary>What the server must do with a hostile client.</summary>
 public enum HostileOutcome
@@ -21,4 +21,4 @@ public enum HostileOutcome
 /// <param name="Expected">The outcome.</param>
 /// <param name="Act">What the client does, on a connected client.</param>
 /// <param name="FrameTimeout">The server's frame timeout for this case; short only where a stall must be cut.</param>
-public sealed record HostileCase(string Name, HostileOutcome Expected, Func<AppProtocol.Tests.Server.RawClient, Task> Act, TimeSpan? FrameTimeout = null);
+public sealed record HostileClient(string Name, HostileOutcome Expected, Func<AppProtocol.Tests.Server.RawClient, Task> Act, TimeSpan? FrameTimeout = null);

@@ -1,21 +1,21 @@
 using AppProtocol.Framing;
 using AppProtocol.Tests.Server;
 
-namespace AppProtocol.Tests.Robustness;
+namespace AppProtocol.Tests.Hostile;
 
-/// <summary>Every <see cref="HostileCases"/> case against a running server on loopback, next to a well-behaved client.</summary>
+/// <summary>Every <see cref="HostileClients"/> case against a running server on loopback, next to a well-behaved client.</summary>
 public class SocketHostileInputTests
 {
-    public static TheoryData<string> CaseNames => [.. HostileCases.All.Keys];
+    public static TheoryData<string> CaseNames => [.. HostileClients.All.Keys];
 
     [Fact]
-    public void Table_has_at_least_fifty_cases() => Assert.True(HostileCases.All.Count >= 50, $"{HostileCases.All.Count} cases");
+    public void Table_has_at_least_fifty_cases() => Assert.True(HostileClients.All.Count >= 50, $"{HostileClients.All.Count} cases");
 
     [Theory]
     [MemberData(nameof(CaseNames))]
     public async Task Hostile_client_gets_its_outcome_and_harms_no_one(string name)
     {
-        HostileCase hostile = HostileCases.All[name];
+        HostileClient hostile = HostileClients.All[name];
         var tracker = new ConnectionTracker();
         var pool = new CountingMemoryPool();
         await using TestServer server = await TestServer.StartAsync(o =>

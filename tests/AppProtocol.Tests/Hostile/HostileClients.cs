@@ -1,15 +1,15 @@
 using System.Text;
 using AppProtocol.Tests.Server;
 
-namespace AppProtocol.Tests.Robustness;
+namespace AppProtocol.Tests.Hostile;
 
 /// <summary>The hostile-input table: malformed frames and misbehaving peers, each with its expected outcome.</summary>
-public static class HostileCases
+public static class HostileClients
 {
     private const string Body = """{"action": "search", "value": "ring"}""";
     private static readonly TimeSpan Stall = TimeSpan.FromMilliseconds(300);
 
-    public static IReadOnlyDictionary<string, HostileCase> All { get; } = Build().ToDictionary(c => c.Name);
+    public static IReadOnlyDictionary<string, HostileClient> All { get; } = Build().ToDictionary(c => c.Name);
 
     /// <summary>A well-formed JSON header for <paramref name="length"/> bytes of content, with one member replaced or removed.</summary>
     public static string Header(long length, string? replaceKey = null, string? replacement = null)
@@ -49,13 +49,13 @@ public static class HostileCases
 
     private static byte[] WithKey(string key, string replacement) => Frame(Header(Body.Length, key, replacement), Body);
 
-    private static HostileCase Bytes(string name, HostileOutcome expected, byte[] bytes) =>
+    private static HostileClient Bytes(string name, HostileOutcome expected, byte[] bytes) =>
         new(name, expected, client => client.SendAsync(bytes));
 
-    private static HostileCase Stalled(string name, byte[] bytes) =>
+    private static HostileClient Stalled(string name, byte[] bytes) =>
         new(name, HostileOutcome.Closed, client => client.SendAsync(bytes), Stall);
 
-    private static IEnumerable<HostileCase> Build()
+    private static IEnumerable<HostileClient> Build()
     {
         byte[] good = Frame(Header(Body.Length), Body);
         byte[] header = Encoding.UTF8.GetBytes(Header(Body.Length));
@@ -117,18 +117,18 @@ public static class HostileCases
         yield return Bytes("content-length short of the content", HostileOutcome.Rejected, Frame(Header(Body.Length - 1), Body));
 
         // Timing.
-        yield return new HostileCase("byte at a time", HostileOutcome.Served, async client =>
+        yield return new HostileClient("byte at a time", HostileOutcome.Served, async client =>
         {
             for (int i = 0; i < good.Length; i++)
             {
                 await client.SendAsync(good.AsMemory(i, 1));
             }
         });
-        yield return new HostileCase("two requests in one write", HostileOutcome.Served, client => client.SendAsync((byte[])[.. good, .. good]));
+        yield return new HostileClient("two requests in one write", HostileOutcome.Served, client => client.SendAsync((byte[])[.. good, .. good]));
         yield return Stalled("stall in protoheader", good[..1]);
         yield return Stalled("stall mid-header", good[..(2 + (header.Length / 2))]);
         yield return Stalled("stall mid-content", good[..midContent]);
-        yield return new HostileCase("stall after a served request", HostileOutcome.Closed, async client =>
+        yield return new HostileClient("stall after a served request", HostileOutcome.Closed, async client =>
         {
             await client.SendAsync((byte[])[.. good, .. good[..10]]);
             Assert.NotNull(await client.ReadFrameAsync());
@@ -136,24 +136,24 @@ public static class HostileCases
 
         foreach ((string stage, int length) in ((string, int)[])[("before any byte", 0), ("mid-protoheader", 1), ("mid-header", 2 + (header.Length / 2)), ("mid-content", midContent)])
         {
-            yield return new HostileCase($"FIN {stage}", HostileOutcome.Closed, async client =>
+            yield return new HostileClient($"FIN {stage}", HostileOutcome.Closed, async client =>
             {
                 await client.SendAsync(good.AsMemory(0, length));
                 client.ShutdownSend();
             });
-            yield return new HostileCase($"RST {stage}", HostileOutcome.Released, async client =>
+            yield return new HostileClient($"RST {stage}", HostileOutcome.Released, async client =>
             {
                 await client.SendAsync(good.AsMemory(0, length));
                 client.Reset();
             });
         }
 
-        yield return new HostileCase("FIN after a full request (half-close)", HostileOutcome.Served, async client =>
+        yield return new HostileClient("FIN after a full request (half-close)", HostileOutcome.Served, async client =>
         {
             await client.SendAsync(good);
             client.ShutdownSend();
         });
-        yield return new HostileCase("RST after a full request", HostileOutcome.Released, async client =>
+        yield return new HostileClient("RST after a full request", HostileOutcome.Released, async client =>
         {
             await client.SendAsync(good);
             client.Reset();

@@ -1,6 +1,6 @@
 using AppProtocol.Server;
 
-namespace AppProtocol.Tests.Robustness;
+namespace AppProtocol.Tests.Hostile;
 
 /// <summary>Counts a server's closed connections through its callback, so a test awaits closes instead of sleeping.</summary>
 public sealed class ConnectionTracker

@@ -1,7 +1,7 @@
 using AppProtocol.Server;
 using Microsoft.Extensions.Configuration;
 
-namespace AppProtocol.Tests.Server.Core;
+namespace AppProtocol.Tests.Server;
 
 /// <summary>FrameServerOptions bind from configuration, or fail with an error that names what is wrong.</summary>
 public class OptionsBindingTests

@@ -1,6 +1,6 @@
 using AppProtocol.Soak;
 
-namespace AppProtocol.Tests.Robustness;
+namespace AppProtocol.Tests.Hostile;
 
 /// <summary>The CI-sized soak: the same code as <c>tests/AppProtocol.Soak</c>, whose command line runs the full size.</summary>
 public class SoakTests

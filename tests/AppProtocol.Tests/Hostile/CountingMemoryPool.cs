@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace AppProtocol.Tests.Robustness;
+namespace AppProtocol.Tests.Hostile;
 
 /// <summary>A memory pool that counts the buffers rented and not yet returned, so a test can see every buffer come back.</summary>
 public sealed class CountingMemoryPool : MemoryPool<byte>

@@ -4,7 +4,7 @@ using AppProtocol.Server;
 using AppServer;
 using Microsoft.AspNetCore.Connections;
 
-namespace AppProtocol.Tests.Server.Core;
+namespace AppProtocol.Tests.Server;
 
 /// <summary>The server core on the in-memory transport: the handler contract, middleware, connection state.</summary>
 public class ServerCoreTests
