@@ -78,6 +78,5 @@ internal sealed class AppProtocolMetrics
         public const string Io = "io";
         public const string Tls = "tls";
         public const string ConnectionLimit = "connection_limit";
-        public const string SlowReader = "slow_reader";
     }
 }

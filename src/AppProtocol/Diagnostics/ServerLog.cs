@@ -67,6 +67,9 @@ internal static partial class ServerLog
     [LoggerMessage(22, LogLevel.Trace, "Connection {ConnectionId} has {Timeout} {Step}.")]
     public static partial void StepTimeoutSet(ILogger logger, long connectionId, TimeSpan timeout, string step);
 
+    [LoggerMessage(23, LogLevel.Trace, "Connection {ConnectionId} waits for its client to read {Bytes} bytes.")]
+    public static partial void WaitingForReader(ILogger logger, long connectionId, long bytes);
+
     [LoggerMessage(19, LogLevel.Error, "Stopping the server failed.")]
     public static partial void StopFailed(ILogger logger, Exception exception);
 

@@ -212,7 +212,13 @@ internal sealed partial class FrameServerConnection : IConnectionTimeoutFeature
             _deadline.Set(DeadlineKind.Write, _settings.Clock.GetTimestamp(), rate.TimeAllowed(pending), _settings.Clock);
         }
 
-        FlushResult flushed = await output.FlushAsync().ConfigureAwait(false);
+        ValueTask<FlushResult> flushing = output.FlushAsync();
+        if (!flushing.IsCompleted)
+        {
+            ServerLog.WaitingForReader(_settings.Logger, Id, pending);
+        }
+
+        FlushResult flushed = await flushing.ConfigureAwait(false);
         _deadline.Clear();
         return flushed.IsCompleted;
     }

@@ -125,3 +125,51 @@ public class TimeoutTests
         options.IdleTimeout = Timeout.InfiniteTimeSpan;
     }
 }
+
+public class SlowReaderTests
+{
+    [Fact]
+    public async Task Client_that_stops_reading_is_closed_at_the_minimum_response_data_rate_and_others_are_served()
+    {
+        var clock = new FakeTimeProvider();
+        var log = new LogSignal();
+        using var metrics = new MetricsRecorder();
+        byte[] large = new byte[4 * 1024 * 1024];
+        await using TestServer server = await TestServer.StartAsync(
+            o =>
+            {
+                o.TimeProvider = clock;
+                o.MeterFactory = metrics.Factory;
+                o.MinResponseDataRate = new AppProtocol.Server.DataRate(240, TimeSpan.FromSeconds(5));
+            },
+            (exchange, _) =>
+            {
+                if (Requests.Text(exchange.Request) == "large")
+                {
+                    exchange.Respond(AppProtocol.Framing.FrameHeader.Binary("binary/test", large.Length), large);
+                }
+                else
+                {
+                    exchange.Respond(AppProtocol.Framing.FrameHeader.Binary("binary/test", 2), "ok"u8);
+                }
+
+                return ValueTask.CompletedTask;
+            },
+            log);
+        using var stalled = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { ReceiveBufferSize = 4096 };
+        await stalled.ConnectAsync(server.EndPoint);
+        await stalled.SendAsync(Requests.Binary("large"));
+
+        // 4 MiB cannot fit the socket buffers of a client that reads nothing: the server's flush waits.
+        await log.WaitAsync("WaitingForReader");
+        clock.Advance(TimeSpan.FromSeconds(5) + TimeSpan.FromSeconds(large.Length / 240.0) - TimeSpan.FromSeconds(2));
+        Assert.Equal(0, log.Count("TimedOut"));
+        clock.Advance(TimeSpan.FromSeconds(3));
+
+        await server.FirstClosed.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Contains(log.Events, e => e.Name == "TimedOut" && e.Message.Contains("does not read", StringComparison.Ordinal));
+        Assert.Equal(1, metrics.Sum("appprotocol.server.errors", "timeout"));
+        await using RawClient other = await server.ConnectAsync();
+        Assert.Equal("ok", Requests.Text(await other.ExchangeAsync(Requests.Binary("small"))));
+    }
+}
