@@ -38,16 +38,8 @@ public class TimeoutTests
     [Fact]
     public async Task Slow_trickle_cannot_reset_the_frame_timeout()
     {
-        var clock = new FakeTimeProvider();
-        var log = new LogSignal();
-        await using TestServer server = await TestServer.StartAsync(
-            o =>
-            {
-                o.TimeProvider = clock;
-                o.IdleTimeout = Long;
-                o.FrameTimeout = TimeSpan.FromSeconds(10);
-            },
-            loggerFactory: log);
+        var (clock, log) = (new FakeTimeProvider(), new LogSignal());
+        await using TestServer server = await StartWithFrameTimeoutAsync(clock, log);
         await using RawClient client = await server.ConnectAsync();
         byte[] request = Requests.Search("a");
         await log.WaitAsync("WaitingForFrame");
@@ -66,16 +58,8 @@ public class TimeoutTests
     [Fact]
     public async Task Frame_arriving_within_the_frame_timeout_is_answered()
     {
-        var clock = new FakeTimeProvider();
-        var log = new LogSignal();
-        await using TestServer server = await TestServer.StartAsync(
-            o =>
-            {
-                o.TimeProvider = clock;
-                o.IdleTimeout = Long;
-                o.FrameTimeout = TimeSpan.FromSeconds(10);
-            },
-            loggerFactory: log);
+        var (clock, log) = (new FakeTimeProvider(), new LogSignal());
+        await using TestServer server = await StartWithFrameTimeoutAsync(clock, log);
         await using RawClient client = await server.ConnectAsync();
         byte[] request = Requests.Search("a");
         await log.WaitAsync("WaitingForFrame");
@@ -111,6 +95,15 @@ public class TimeoutTests
         Assert.Equal(1, metrics.Sum("appprotocol.server.errors", "timeout"));
         Assert.Contains(log.Events, e => e.Name == "TimedOut" && e.Message.Contains("while idle", StringComparison.Ordinal));
     }
+
+    private static Task<TestServer> StartWithFrameTimeoutAsync(FakeTimeProvider clock, LogSignal log) => TestServer.StartAsync(
+        o =>
+        {
+            o.TimeProvider = clock;
+            o.IdleTimeout = Long;
+            o.FrameTimeout = TimeSpan.FromSeconds(10);
+        },
+        loggerFactory: log);
 
     [Fact]
     public void Timeouts_are_validated_when_set_and_the_error_names_the_setting()
