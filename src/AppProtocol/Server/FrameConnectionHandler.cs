@@ -80,7 +80,13 @@ public sealed class FrameConnectionHandler : ConnectionHandler, IDisposable
 
     internal async Task ServeAsync(ConnectionContext context, ConnectionDelegate pipeline)
     {
-        if (Interlocked.Increment(ref _activeConnections) > _settings.MaxConcurrentConnections || _stopping)
+        if (_stopping)
+        {
+            // Returning closes it gracefully (the host disposes it): the server takes no new connections.
+            return;
+        }
+
+        if (Interlocked.Increment(ref _activeConnections) > _settings.MaxConcurrentConnections)
         {
             Interlocked.Decrement(ref _activeConnections);
             _settings.Metrics.Error(AppProtocolMetrics.Reasons.ConnectionLimit);
