@@ -55,7 +55,7 @@ public static class AppProtocolListenOptionsExtensions
 
         FrameConnectionHandler connectionHandler = builder.BuildConnectionHandler();
         KestrelShutdown.Register(connectionHandler, services);
-        listenOptions.Use(KestrelTlsFeature.Middleware);
+        listenOptions.Use(KestrelConnectionAdapter.Middleware);
         listenOptions.Run(connectionHandler.OnConnectedAsync);
         return listenOptions;
     }
