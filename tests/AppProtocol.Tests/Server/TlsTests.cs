@@ -1,9 +1,8 @@
-using AppProtocol.Transport;
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
-
 using AppProtocol.Tests.Support;
+using AppProtocol.Transport;
 
 namespace AppProtocol.Tests.Server;
 
