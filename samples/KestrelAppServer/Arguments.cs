@@ -1,7 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
 
 namespace KestrelAppServer;
 
@@ -74,23 +73,4 @@ internal sealed record Arguments(string Host, int Port, bool Quiet, bool CloseAf
 
     private static bool TryPort(string text, out int port) =>
         int.TryParse(text, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out port) && port <= IPEndPoint.MaxPort;
-}
-
-/// <summary>Kestrel endpoints for what <see cref="Arguments.ResolveAsync"/> gave.</summary>
-internal static class Listen
-{
-    public static void On(KestrelServerOptions kestrel, IPAddress[]? addresses, int port, Action<ListenOptions> configure)
-    {
-        if (addresses is null)
-        {
-            // Every interface: IPv6 dual mode, or IPv4 where IPv6 is off.
-            kestrel.ListenAnyIP(port, configure);
-            return;
-        }
-
-        foreach (IPAddress address in addresses)
-        {
-            kestrel.Listen(address, port, configure);
-        }
-    }
 }

@@ -27,7 +27,7 @@ internal sealed class KestrelHost : IAsyncDisposable
 
     public Uri HttpBase => new($"http://127.0.0.1:{_http!.IPEndPoint!.Port}/");
 
-    public static async Task<KestrelHost> StartAsync(Action<ListenOptions> configure, bool http = false, ILoggerProvider? logs = null)
+    public static async Task<KestrelHost> StartAsync(Action<ListenOptions> configure, bool http = false, ILoggerProvider? logs = null, Action<KestrelServerOptions>? kestrelOptions = null)
     {
         WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -39,6 +39,7 @@ internal sealed class KestrelHost : IAsyncDisposable
         ListenOptions? appProtocol = null, httpEndpoint = null;
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            kestrelOptions?.Invoke(kestrel);
             kestrel.Listen(IPAddress.Loopback, 0, listen =>
             {
                 appProtocol = listen;

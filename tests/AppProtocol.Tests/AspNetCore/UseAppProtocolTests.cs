@@ -83,6 +83,21 @@ public sealed class UseAppProtocolTests
     }
 
     [Fact]
+    public async Task Kestrel_connection_limits_still_apply()
+    {
+        await using KestrelHost host = await KestrelHost.StartAsync(
+            l => l.UseAppProtocol(new AppRequestHandler().HandleAsync),
+            kestrelOptions: k => k.Limits.MaxConcurrentConnections = 1);
+        await using RawClient first = await RawClient.ConnectAsync(host.EndPoint);
+        Assert.Equal("No match for 'a'.", Requests.Result(await first.ExchangeAsync(Requests.Search("a"))));
+
+        await using RawClient second = await RawClient.ConnectAsync(host.EndPoint);
+        await second.AssertClosedByServerAsync();
+
+        Assert.Equal("No match for 'b'.", Requests.Result(await first.ExchangeAsync(Requests.Search("b"))));
+    }
+
+    [Fact]
     public async Task HTTP_on_another_endpoint_of_the_same_application_still_works()
     {
         await using KestrelHost host = await KestrelHost.StartAsync(l => l.UseAppProtocol(new AppRequestHandler().HandleAsync), http: true);
