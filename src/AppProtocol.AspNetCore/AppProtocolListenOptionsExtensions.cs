@@ -49,12 +49,18 @@ public static class AppProtocolListenOptionsExtensions
 
         var builder = new FrameServerBuilder();
         configure(builder);
-        IServiceProvider services = listenOptions.ApplicationServices;
-        builder.LoggerFactory ??= services.GetService<ILoggerFactory>();
-        builder.Options.MeterFactory ??= services.GetService<IMeterFactory>();
+
+        // Null when the Kestrel options were made outside a host.
+        IServiceProvider? services = listenOptions.ApplicationServices;
+        builder.LoggerFactory ??= services?.GetService<ILoggerFactory>();
+        builder.Options.MeterFactory ??= services?.GetService<IMeterFactory>();
 
         FrameConnectionHandler connectionHandler = builder.BuildConnectionHandler();
-        KestrelShutdown.Register(connectionHandler, services);
+        if (services is not null)
+        {
+            KestrelShutdown.Register(connectionHandler, services);
+        }
+
         listenOptions.Use(KestrelConnectionAdapter.Middleware);
         listenOptions.Run(connectionHandler.OnConnectedAsync);
         return listenOptions;
