@@ -3,7 +3,7 @@ using AppProtocol.Tests.Client;
 
 namespace AppProtocol.Tests.EndToEnd;
 
-/// <summary>The built programs against each other, and the Python reference client against the built app-server.</summary>
+/// <summary>The built programs against each other, and the Python reference client against the built app-server and app-server-kestrel.</summary>
 public sealed partial class ProcessInteropTests
 {
     public static TheoryData<string, string, string> Cases() => new()
@@ -35,6 +35,19 @@ public sealed partial class ProcessInteropTests
     public async Task Python_reference_client_against_app_server(string action, string value, string expected)
     {
         await using ChildProcess server = ChildProcess.StartDotnet(TestPaths.Sample("AppServer", "app-server"), "127.0.0.1", "0");
+        string port = Port(await server.ReadFirstLineAsync());
+
+        await using ChildProcess client = await ChildProcess.RunAsync(ChildProcess.StartPython(TestPaths.Reference("app-client.py"), "127.0.0.1", port, action, value));
+
+        Assert.Equal(0, client.ExitCode);
+        Assert.Contains(expected, client.StandardOutput.Split('\n'));
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task Python_reference_client_against_app_server_kestrel(string action, string value, string expected)
+    {
+        await using ChildProcess server = ChildProcess.StartDotnet(TestPaths.Sample("KestrelAppServer", "app-server-kestrel"), "127.0.0.1", "0");
         string port = Port(await server.ReadFirstLineAsync());
 
         await using ChildProcess client = await ChildProcess.RunAsync(ChildProcess.StartPython(TestPaths.Reference("app-client.py"), "127.0.0.1", port, action, value));

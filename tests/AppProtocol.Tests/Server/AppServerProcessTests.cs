@@ -1,33 +1,52 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
+using AppProtocol.Tests.Client;
 
 namespace AppProtocol.Tests.Server;
 
-/// <summary>The built <c>app-server</c> as a process: its command line, its output, a real exchange, SIGTERM.</summary>
+/// <summary>The built <c>app-server</c>, and <c>app-server-kestrel</c> (the same program on Kestrel), as processes: their command line, their output, a real exchange, SIGTERM.</summary>
 public partial class AppServerProcessTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
-    [Theory]
-    [InlineData]
-    [InlineData("127.0.0.1")]
-    [InlineData("127.0.0.1", "1", "extra")]
-    public async Task Wrong_argument_count_prints_usage_and_exits_1(params string[] args)
+    public static TheoryData<string> Programs() => ["app-server", "app-server-kestrel"];
+
+    public static TheoryData<string, string[]> WrongArguments()
     {
-        using Process process = Start(args);
+        var cases = new TheoryData<string, string[]>();
+        foreach (string program in (string[])["app-server", "app-server-kestrel"])
+        {
+            cases.Add(program, []);
+            cases.Add(program, ["127.0.0.1"]);
+            cases.Add(program, ["127.0.0.1", "1", "extra"]);
+            cases.Add(program, ["127.0.0.1", "port"]);
+        }
+
+        cases.Add("app-server-kestrel", ["127.0.0.1", "0", "--http-port"]);
+        cases.Add("app-server-kestrel", ["127.0.0.1", "0", "--http-port", "x"]);
+
+        return cases;
+    }
+
+    [Theory]
+    [MemberData(nameof(WrongArguments))]
+    public async Task Wrong_arguments_print_usage_and_exit_1(string program, string[] args)
+    {
+        using Process process = Start(program, args);
 
         string output = await process.StandardOutput.ReadToEndAsync().WaitAsync(Patience);
         await process.WaitForExitAsync().WaitAsync(Patience);
 
-        Assert.Equal("Usage: app-server <host> <port>" + Environment.NewLine, output);
+        Assert.Equal($"Usage: {program} <host> <port>" + Environment.NewLine, output);
         Assert.Equal(1, process.ExitCode);
     }
 
-    [Fact]
-    public async Task Serves_a_real_exchange_prints_reference_lines_and_stops_on_SIGTERM()
+    [Theory]
+    [MemberData(nameof(Programs))]
+    public async Task Serves_a_real_exchange_prints_reference_lines_and_stops_on_SIGTERM(string program)
     {
-        using Process process = Start("", "0");
+        using Process process = Start(program, "", "0");
         try
         {
             Match listening = ListeningLine().Match(await ReadLineAsync(process));
@@ -49,6 +68,7 @@ public partial class AppServerProcessTests
                 await kill.WaitForExitAsync().WaitAsync(Patience);
             }
 
+            Assert.Equal("Caught keyboard interrupt, exiting", await ReadLineAsync(process));
             await process.WaitForExitAsync().WaitAsync(Patience);
             Assert.Equal(0, process.ExitCode);
         }
@@ -61,7 +81,7 @@ public partial class AppServerProcessTests
         }
     }
 
-    private static Process Start(params string[] args)
+    private static Process Start(string program, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -70,7 +90,7 @@ public partial class AppServerProcessTests
             UseShellExecute = false,
             StandardOutputEncoding = System.Text.Encoding.UTF8,
         };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "app-server.dll"));
+        start.ArgumentList.Add(TestPaths.Sample(program == "app-server" ? "AppServer" : "KestrelAppServer", program));
         foreach (string arg in args)
         {
             start.ArgumentList.Add(arg);
@@ -80,7 +100,7 @@ public partial class AppServerProcessTests
     }
 
     private static async Task<string> ReadLineAsync(Process process) =>
-        await process.StandardOutput.ReadLineAsync().WaitAsync(Patience) ?? throw new Xunit.Sdk.XunitException("app-server ended its output.");
+        await process.StandardOutput.ReadLineAsync().WaitAsync(Patience) ?? throw new Xunit.Sdk.XunitException("The server ended its output.");
 
     [GeneratedRegex(@"^Listening on \('', (\d+)\)$")]
     private static partial Regex ListeningLine();
