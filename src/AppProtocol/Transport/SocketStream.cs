@@ -70,21 +70,25 @@ internal sealed class SocketStream : Stream
     /// last answer before the peer reads it; draining first (as nginx's lingering close does) avoids that. It waits
     /// with zero-byte reads and discards into a stack buffer, so a lingering connection holds no heap buffer.
     /// </remarks>
-    internal async ValueTask DrainAsync(TimeSpan time, int limit)
+    /// <returns>Whether bytes were discarded.</returns>
+    internal async ValueTask<bool> DrainAsync(TimeSpan time, int limit)
     {
+        int left = limit;
         using var timeout = new CancellationTokenSource(time);
         try
         {
-            while (limit > 0)
+            while (left > 0 && !_receivedEnd)
             {
                 await _socket.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None, timeout.Token).ConfigureAwait(false);
-                limit = DiscardAvailable(limit);
+                left = DiscardAvailable(left);
             }
         }
         catch (Exception ex) when (ex is OperationCanceledException or SocketException or ObjectDisposedException)
         {
             // Out of time, reset by the peer, or aborted: close now.
         }
+
+        return left < limit;
     }
 
     /// <summary>Waits until the peer sends (or ends the stream) without a buffer; a broken connection throws <see cref="SocketException"/>.</summary>

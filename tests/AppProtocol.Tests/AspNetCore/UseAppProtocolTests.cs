@@ -1,4 +1,5 @@
 using AppProtocol.Framing;
+using AppProtocol.Samples;
 using AppProtocol.Server;
 using AppProtocol.Tests.Server;
 using AppProtocol.Tests.Support;
@@ -119,7 +120,7 @@ public sealed class UseAppProtocolTests
         {
             entered.TrySetResult();
             await release.Task;
-            exchange.Respond(FrameHeader.Binary(ContentTypes.ServerBinary, 4), "done"u8);
+            exchange.Respond(FrameHeader.Binary(SampleContentTypes.ServerBinary, 4), "done"u8);
         };
         await using KestrelHost host = await KestrelHost.StartAsync(l => l.UseAppProtocol(slow));
         await using RawClient idle = await RawClient.ConnectAsync(host.EndPoint);

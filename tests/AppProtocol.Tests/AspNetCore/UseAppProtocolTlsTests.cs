@@ -3,6 +3,7 @@ using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using AppProtocol.Framing;
+using AppProtocol.Samples;
 using AppProtocol.Server;
 using AppProtocol.Tests.Server;
 using AppProtocol.Tests.Support;
@@ -18,7 +19,7 @@ public sealed class UseAppProtocolTlsTests
     private static readonly FrameHandler Describe = (exchange, _) =>
     {
         byte[] answer = Encoding.UTF8.GetBytes($"{exchange.Connection.TlsProtocol} {exchange.Connection.ClientCertificate?.Thumbprint}");
-        exchange.Respond(FrameHeader.Binary(ContentTypes.ServerBinary, answer.Length), answer);
+        exchange.Respond(FrameHeader.Binary(SampleContentTypes.ServerBinary, answer.Length), answer);
         return ValueTask.CompletedTask;
     };
 

@@ -9,6 +9,9 @@ using AppProtocol.Tests.Support;
 namespace AppProtocol.Tests.Pipelines;
 
 /// <summary>The hot paths allocate nothing per frame in steady state. Everything runs on this thread (the pipe completes synchronously), so the thread's allocation counter sees all of it.</summary>
+// Alone: a frame over the writer's room returns its buffer to ArrayPool.Shared, and tests running in parallel can take
+// it from the pool's shared stacks, so this thread would have to allocate a new one.
+[Collection(nameof(AllocationTests))]
 public class AllocationTests
 {
     private const int Frames = 10_000;
@@ -131,3 +134,6 @@ public class AllocationTests
         }
     }
 }
+
+[CollectionDefinition(nameof(AllocationTests), DisableParallelization = true)]
+public sealed class AllocationTestsCollection;
