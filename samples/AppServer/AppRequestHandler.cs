@@ -8,7 +8,10 @@ using AppProtocol.Server;
 namespace AppServer;
 
 /// <summary>The reference server's application (SPEC.md section 3): a search table for JSON requests, a prefix echo for binary ones.</summary>
-public sealed class AppRequestHandler(AppConsole? console = null)
+/// <param name="console">Where requests and responses are printed, as the reference prints them; none when <see langword="null"/>.</param>
+/// <param name="closeAfterResponse">Whether the server closes after each response: the printed response then shows the
+/// <c>"connection": "close"</c> member the server adds (docs/PROTOCOL.md, E2), so it is what goes on the wire.</param>
+public sealed class AppRequestHandler(AppConsole? console = null, bool closeAfterResponse = false)
 {
     // Frozen: looked up once per request, never changed.
     private static readonly FrozenDictionary<string, string> SearchTable = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -52,7 +55,7 @@ public sealed class AppRequestHandler(AppConsole? console = null)
         {
             // The console prints the response's bytes, so they are made first, then sent as the frame they are.
             var printed = new ArrayBufferWriter<byte>();
-            Write(printed, request);
+            Write(printed, request, closeAfterResponse ? ConnectionMember.CloseOnly : null);
             console.Sending(printed.WrittenSpan, exchange.Connection.RemoteEndPoint);
             var bytes = new ReadOnlySequence<byte>(printed.WrittenMemory);
             new FrameParser().TryParse(ref bytes, out Frame response);
@@ -77,18 +80,18 @@ public sealed class AppRequestHandler(AppConsole? console = null)
         }
     }
 
-    private static void Write(IBufferWriter<byte> output, in Frame request)
+    private static void Write(IBufferWriter<byte> output, in Frame request, IReadOnlyDictionary<string, System.Text.Json.JsonElement>? extraMembers)
     {
         if (request.Header.IsJson)
         {
             AppRequest? content = JsonFrameReader.Read(request, AppJsonContext.Default.AppRequest);
-            JsonFrameWriter.Write(output, new AppResponse(Answer(content)), AppJsonContext.Default.AppResponse);
+            JsonFrameWriter.Write(output, new AppResponse(Answer(content)), AppJsonContext.Default.AppResponse, extraMembers);
         }
         else
         {
             Span<byte> answer = stackalloc byte[BinaryPrefix.Length + 10];
             int length = BinaryAnswer(request, answer);
-            FrameWriter.Write(output, FrameHeader.Binary(SampleContentTypes.ServerBinary, length), answer[..length]);
+            FrameWriter.Write(output, FrameHeader.Binary(SampleContentTypes.ServerBinary, length) with { ExtraMembers = extraMembers }, answer[..length]);
         }
     }
 

@@ -50,7 +50,7 @@ using ILoggerFactory loggerFactory = LoggerFactory.Create(logging => logging
     .AddSimpleConsole(o => o.SingleLine = true)
     .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
 
-var handler = new AppRequestHandler(console);
+var handler = new AppRequestHandler(console, closeAfterResponse);
 await using var server = new FrameServer(options, handler.HandleAsync, loggerFactory);
 try
 {

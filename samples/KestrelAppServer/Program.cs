@@ -28,7 +28,7 @@ catch (System.Net.Sockets.SocketException ex)
 }
 
 AppConsole? console = arguments.Quiet ? null : new AppConsole(Console.Out);
-var handler = new AppRequestHandler(console);
+var handler = new AppRequestHandler(console, arguments.CloseAfterResponse);
 var appProtocolEndpoints = new List<Microsoft.AspNetCore.Server.Kestrel.Core.ListenOptions>();
 
 WebApplicationBuilder builder = WebApplication.CreateSlimBuilder();

@@ -28,6 +28,9 @@ internal sealed class FrameConnection : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Task _readLoop;
     private Exception? _closedBecause;
+
+    // The server announced (ConnectionMember) that its last answer was sent on this connection.
+    private volatile bool _lastAnswered;
     private int _responses;
 
     public FrameConnection(Socket socket, Stream stream, FrameLimits limits, string peer, ILogger logger)
@@ -61,7 +64,7 @@ internal sealed class FrameConnection : IAsyncDisposable
     {
         lock (_waiters)
         {
-            if (_closedBecause is not null)
+            if (_closedBecause is not null || _lastAnswered)
             {
                 return false;
             }
@@ -104,7 +107,7 @@ internal sealed class FrameConnection : IAsyncDisposable
         {
             lock (_waiters)
             {
-                if (_closedBecause is not null)
+                if (_closedBecause is not null || _lastAnswered)
                 {
                     return null;
                 }
@@ -228,6 +231,12 @@ internal sealed class FrameConnection : IAsyncDisposable
                 {
                     Close(new FrameClientException($"The server {_peer} sent a frame that answers no request."));
                     return;
+                }
+
+                if (ConnectionMember.IsClose(frame.Value.Header))
+                {
+                    // The server reads nothing more here: the next request goes on another connection.
+                    _lastAnswered = true;
                 }
 
                 // The frame is a view of the pipe's buffer: the caller gets its own copy.

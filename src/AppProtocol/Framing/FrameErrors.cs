@@ -30,7 +30,10 @@ public static class FrameErrors
     /// <param name="output">Where the bytes go.</param>
     /// <param name="code">The error code, for example <see cref="BadRequest"/>.</param>
     /// <param name="message">A message for people.</param>
-    public static void Write(IBufferWriter<byte> output, string code, string message)
+    public static void Write(IBufferWriter<byte> output, string code, string message) => Write(output, code, message, closesConnection: false);
+
+    /// <summary>Writes an error reply frame, with <c>"connection": "close"</c> when it is the connection's last.</summary>
+    internal static void Write(IBufferWriter<byte> output, string code, string message, bool closesConnection)
     {
         ArgumentNullException.ThrowIfNull(output);
         ArgumentException.ThrowIfNullOrEmpty(code);
@@ -40,6 +43,11 @@ public static class FrameErrors
             [CodeMember] = StringElement(code),
             [MessageMember] = StringElement(message),
         };
+        if (closesConnection)
+        {
+            members[ConnectionMember.Name] = ConnectionMember.CloseOnly[ConnectionMember.Name];
+        }
+
         var content = new ArrayBufferWriter<byte>();
         using (var json = new Utf8JsonWriter(content, new JsonWriterOptions { Encoder = Json.RawUtf8JsonEncoder.Instance }))
         {

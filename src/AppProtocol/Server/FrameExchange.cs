@@ -18,6 +18,7 @@ public sealed class FrameExchange
 {
     private readonly ResponseWriter _response;
     private CancellationToken _aborted;
+    private bool _closesAfter;
 
     internal FrameExchange(FrameConnectionInfo connection, PipeWriter output)
     {
@@ -50,7 +51,14 @@ public sealed class FrameExchange
     public void Respond(in Frame frame)
     {
         StartResponse();
-        FrameWriter.Write(_response, frame);
+        if (_closesAfter)
+        {
+            FrameWriter.Write(_response, ClosingHeader(frame.Header), frame.Content.IsSingleSegment ? frame.Content.FirstSpan : frame.Content.ToArray());
+        }
+        else
+        {
+            FrameWriter.Write(_response, frame);
+        }
     }
 
     /// <summary>Responds with a header and its content.</summary>
@@ -65,7 +73,7 @@ public sealed class FrameExchange
         }
 
         StartResponse();
-        FrameWriter.Write(_response, header, content);
+        FrameWriter.Write(_response, _closesAfter ? ClosingHeader(header) : header, content);
     }
 
     /// <summary>Responds with JSON content, serialized with source-generated metadata (trim- and AOT-safe).</summary>
@@ -76,7 +84,7 @@ public sealed class FrameExchange
     public void RespondJson<T>(T value, JsonTypeInfo<T> typeInfo)
     {
         StartResponse();
-        JsonFrameWriter.Write(_response, value, typeInfo);
+        JsonFrameWriter.Write(_response, value, typeInfo, _closesAfter ? ConnectionMember.CloseOnly : null);
     }
 
     /// <summary>Responds with an error reply (<see cref="FrameErrors"/>).</summary>
@@ -86,12 +94,14 @@ public sealed class FrameExchange
     public void RespondError(string code, string message)
     {
         StartResponse();
-        FrameErrors.Write(_response, code, message);
+        FrameErrors.Write(_response, code, message, _closesAfter);
     }
 
-    internal void Begin(in Frame request, CancellationToken aborted)
+    /// <summary>Starts an exchange; <paramref name="closesAfter"/> when the server already knows it closes the connection after it, so the response says so.</summary>
+    internal void Begin(in Frame request, CancellationToken aborted, bool closesAfter)
     {
         Request = request;
+        _closesAfter = closesAfter;
         _aborted = aborted;
         HasResponded = false;
         _response.Written = 0;
@@ -103,8 +113,10 @@ public sealed class FrameExchange
     internal void WriteErrorInstead(string code, string message)
     {
         HasResponded = true;
-        FrameErrors.Write(_response, code, message);
+        FrameErrors.Write(_response, code, message, _closesAfter);
     }
+
+    private static FrameHeader ClosingHeader(in FrameHeader header) => header with { ExtraMembers = ConnectionMember.WithClose(header.ExtraMembers) };
 
     // Marks the response started before writing, so that a write that throws halfway cannot be followed by another frame.
     private void StartResponse()

@@ -69,12 +69,13 @@ internal sealed partial class FrameServerConnection
     /// <summary>Awaits a handler that went asynchronous, cancelling its token if the client leaves meanwhile.</summary>
     private async ValueTask AwaitWhileWatchingAsync(ValueTask handled, bool nothingBuffered)
     {
+        // Running before the watch starts: the client may be gone already, and the watch then ends at once.
+        _handlerRunning = true;
         if (_wait is { } wait && nothingBuffered && _watch is null)
         {
             _watch = WatchAsync(wait);
         }
 
-        _handlerRunning = true;
         try
         {
             await handled.ConfigureAwait(false);

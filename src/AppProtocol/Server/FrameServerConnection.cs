@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using AppProtocol.Diagnostics;
 using AppProtocol.Framing;
 using AppProtocol.Pipelines;
+using AppProtocol.Transport;
 using AppProtocol.Transport.Features;
 using Microsoft.AspNetCore.Connections;
 
@@ -124,6 +125,9 @@ internal sealed partial class FrameServerConnection : IConnectionTimeoutFeature
         {
             Volatile.Write(ref _input, null);
             _deadline.Clear();
+
+            // Done with the pipe: completing it returns its buffers now, not when the host gets to dispose the connection.
+            await StreamDuplexPipe.CompleteQuietlyAsync(pipe).ConfigureAwait(false);
         }
     }
 
@@ -225,7 +229,7 @@ internal sealed partial class FrameServerConnection : IConnectionTimeoutFeature
 
     private async ValueTask<bool> HandleAsync(FrameExchange exchange, Frame request, bool nothingBuffered)
     {
-        exchange.Begin(request, ExchangeToken());
+        exchange.Begin(request, ExchangeToken(), _settings.CloseAfterResponse || _stopRequested);
         try
         {
             ValueTask handled = _settings.Pipeline(exchange, exchange.Aborted);

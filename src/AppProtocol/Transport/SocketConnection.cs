@@ -168,13 +168,9 @@ public sealed class SocketConnection : ConnectionContext, IWaitForDataFeature, I
             await StreamDuplexPipe.CompleteQuietlyAsync(transport).ConfigureAwait(false);
         }
 
-        if (ShutdownSend() && !_stream.ReceivedEnd && LingerTime > TimeSpan.Zero
-            && await _stream.DrainAsync(LingerTime, LingerLimit).ConfigureAwait(false) && !_stream.ReceivedEnd)
+        if (ShutdownSend() && !_stream.ReceivedEnd && LingerTime > TimeSpan.Zero)
         {
-            // Bytes came that were never read, and the peer still has not ended its stream: it is waiting for an answer
-            // to them. A reset tells it they were not read (a client may then send them again elsewhere); the answers
-            // before them had the linger time to be read.
-            _socket.Close(0);
+            await _stream.DrainAsync(LingerTime, LingerLimit).ConfigureAwait(false);
         }
 
         await Stream.DisposeAsync().ConfigureAwait(false);

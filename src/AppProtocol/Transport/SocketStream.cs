@@ -70,8 +70,7 @@ internal sealed class SocketStream : Stream
     /// last answer before the peer reads it; draining first (as nginx's lingering close does) avoids that. It waits
     /// with zero-byte reads and discards into a stack buffer, so a lingering connection holds no heap buffer.
     /// </remarks>
-    /// <returns>Whether bytes were discarded.</returns>
-    internal async ValueTask<bool> DrainAsync(TimeSpan time, int limit)
+    internal async ValueTask DrainAsync(TimeSpan time, int limit)
     {
         int left = limit;
         using var timeout = new CancellationTokenSource(time);
@@ -87,8 +86,6 @@ internal sealed class SocketStream : Stream
         {
             // Out of time, reset by the peer, or aborted: close now.
         }
-
-        return left < limit;
     }
 
     /// <summary>Waits until the peer sends (or ends the stream) without a buffer; a broken connection throws <see cref="SocketException"/>.</summary>

@@ -122,3 +122,31 @@ public class KeepAliveTests
         }
     }
 }
+
+public class LastResponseTests
+{
+    [Fact]
+    public async Task The_last_response_before_a_close_says_so_and_reference_peers_still_read_it()
+    {
+        await using TestServer server = await TestServer.StartAsync(o => o.CloseAfterResponse = true);
+        await using RawClient client = await server.ConnectAsync();
+
+        AppProtocol.Framing.Frame answer = await client.ExchangeAsync(Requests.Search("morpheus"));
+
+        Assert.True(AppProtocol.Framing.ConnectionMember.IsClose(answer.Header));
+        Assert.Equal("Follow the white rabbit. \U0001F430", Requests.Result(answer));
+        await client.AssertClosedByServerAsync();
+    }
+
+    [Fact]
+    public async Task A_keep_alive_response_does_not_announce_a_close()
+    {
+        await using TestServer server = await TestServer.StartAsync();
+        await using RawClient client = await server.ConnectAsync();
+
+        AppProtocol.Framing.Frame answer = await client.ExchangeAsync(Requests.Search("morpheus"));
+
+        Assert.False(AppProtocol.Framing.ConnectionMember.IsClose(answer.Header));
+        Assert.Null(answer.Header.ExtraMembers);
+    }
+}

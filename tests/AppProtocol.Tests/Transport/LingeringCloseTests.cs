@@ -182,7 +182,8 @@ public sealed class LingeringCloseTests
             var content = new byte[answerLength];
             var header = FrameHeader.Binary(SampleContentTypes.ClientBinary, content.Length);
             exchange.Respond(header, content);
-            AnswerBytes = 2 + HeaderWriter.GetLength(header) + content.Length;
+            // The server adds "connection": "close" to a last response (CloseAfterResponse).
+            AnswerBytes = 2 + HeaderWriter.GetLength(header with { ExtraMembers = ConnectionMember.CloseOnly }) + content.Length;
         }
     }
 }
