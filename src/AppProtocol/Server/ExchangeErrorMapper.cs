@@ -16,6 +16,7 @@ namespace AppProtocol.Server;
 /// </remarks>
 internal sealed class ExchangeErrorMapper(FrameHandler next, AppProtocolMetrics metrics, Microsoft.Extensions.Logging.ILogger logger, TimeProvider clock)
 {
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder))]
     public async ValueTask HandleAsync(FrameExchange exchange, CancellationToken cancellationToken)
     {
         long? started = metrics.TimesExchanges ? clock.GetTimestamp() : null;

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using AppProtocol.Transport.Features;
 
 namespace AppProtocol.Server;
@@ -11,6 +12,7 @@ internal sealed partial class FrameServerConnection
     private volatile bool _handlerRunning;
 
     /// <summary>Waits for the next frame's first bytes without holding a buffer; <see langword="false"/> when stopped or timed out.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> WaitForNextFrameAsync(PipeReader input)
     {
         // A full fence, pairing with RequestStop's: either this sees the stop, or the stop sees this wait.
@@ -67,6 +69,7 @@ internal sealed partial class FrameServerConnection
     }
 
     /// <summary>Awaits a handler that went asynchronous, cancelling its token if the client leaves meanwhile.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
     private async ValueTask AwaitWhileWatchingAsync(ValueTask handled, bool nothingBuffered)
     {
         // Running before the watch starts: the client may be gone already, and the watch then ends at once.

@@ -1,4 +1,5 @@
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using AppProtocol.Diagnostics;
 using AppProtocol.Framing;
 using AppProtocol.Pipelines;
@@ -106,8 +107,9 @@ internal sealed partial class FrameServerConnection : IConnectionTimeoutFeature
     /// <summary>Serves frames until the peer ends the stream, a stop is requested, a timeout passes or a frame is bad.</summary>
     public async Task ServeFramesAsync(ConnectionContext context)
     {
-        IDuplexPipe pipe = context.Transport;
+        // The wait feature first: a transport whose pipe would wait with zero-byte reads of its own then skips them.
         _wait = context.Features.Get<IWaitForDataFeature>();
+        IDuplexPipe pipe = context.Transport;
         PipeReader input = pipe.Input;
         PipeWriter output = pipe.Output;
         Volatile.Write(ref _input, input);
@@ -139,14 +141,22 @@ internal sealed partial class FrameServerConnection : IConnectionTimeoutFeature
         {
             if (!reader.IsMidFrame)
             {
-                ServerLog.WaitingForFrame(_settings.Logger, Id);
+                if (_settings.TracesWaits)
+                {
+                    ServerLog.WaitingForFrame(_settings.Logger, Id);
+                }
+
                 if (!await WaitForNextFrameAsync(input).ConfigureAwait(false))
                 {
                     return;
                 }
 
                 _deadline.Set(DeadlineKind.Frame, clock.GetTimestamp(), _settings.FrameTimeout, clock);
-                ServerLog.ReceivingFrame(_settings.Logger, Id);
+                if (_settings.TracesWaits)
+                {
+                    ServerLog.ReceivingFrame(_settings.Logger, Id);
+                }
+
             }
 
             // No token here nor on the flushes: the heartbeat cancels the pending read, an abort closes the
@@ -165,6 +175,7 @@ internal sealed partial class FrameServerConnection : IConnectionTimeoutFeature
     }
 
     /// <summary>Answers the frame read and every whole frame after it already buffered, then flushes; returns whether to close.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> AnswerBatchAsync(FrameReader reader, PipeWriter output, FrameExchange exchange, Frame frame)
     {
         bool close;
@@ -203,6 +214,7 @@ internal sealed partial class FrameServerConnection : IConnectionTimeoutFeature
     }
 
     /// <summary>Flushes under the minimum response data rate; returns whether the peer has gone.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> FlushAsync(PipeWriter output)
     {
         long pending = output.UnflushedBytes;
@@ -211,22 +223,28 @@ internal sealed partial class FrameServerConnection : IConnectionTimeoutFeature
             return false;
         }
 
-        if (_settings.MinResponseDataRate is { } rate)
-        {
-            _deadline.Set(DeadlineKind.Write, _settings.Clock.GetTimestamp(), rate.TimeAllowed(pending), _settings.Clock);
-        }
-
+        // The minimum data rate applies only to a flush that waits: most complete at once, and cost no deadline.
         ValueTask<FlushResult> flushing = output.FlushAsync();
         if (!flushing.IsCompleted)
         {
+            if (_settings.MinResponseDataRate is { } rate)
+            {
+                _deadline.Set(DeadlineKind.Write, _settings.Clock.GetTimestamp(), rate.TimeAllowed(pending), _settings.Clock);
+            }
+
             ServerLog.WaitingForReader(_settings.Logger, Id, pending);
         }
 
         FlushResult flushed = await flushing.ConfigureAwait(false);
-        _deadline.Clear();
+        if (_deadline.Kind == DeadlineKind.Write)
+        {
+            _deadline.Clear();
+        }
+
         return flushed.IsCompleted;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> HandleAsync(FrameExchange exchange, Frame request, bool nothingBuffered)
     {
         exchange.Begin(request, ExchangeToken(), _settings.CloseAfterResponse || _stopRequested);

@@ -29,7 +29,11 @@ internal sealed class ServerSettings
         Metrics = new AppProtocolMetrics(options.MeterFactory);
         Pipeline = new ExchangeErrorMapper(pipeline, Metrics, logger, Clock).HandleAsync;
         Logger = logger;
+        TracesWaits = logger.IsEnabled(LogLevel.Trace);
     }
+
+    /// <summary>Whether the per-frame trace events are logged, decided once: checking the logger per frame costs on every exchange.</summary>
+    public bool TracesWaits { get; }
 
     /// <summary>The parser every connection shares (it keeps no state), with the limits.</summary>
     public FrameParser Parser { get; }
