@@ -39,7 +39,7 @@ public sealed class FrameConnectionHandler : ConnectionHandler, IDisposable
     /// <summary>Serves one connection until it closes; the caller still owns the connection and disposes it after.</summary>
     /// <param name="connection">The connection.</param>
     /// <returns>A task that completes when the connection is done (never faulted: failures are logged and counted).</returns>
-    public override Task OnConnectedAsync(ConnectionContext connection) => ServeAsync(connection, _plainPipeline);
+    public override Task OnConnectedAsync(ConnectionContext connection) => ServeAsync(connection, _plainPipeline, disposeWhenDone: false);
 
     /// <summary>Stops gracefully: idle connections close now, the others after their exchange in flight; after the shutdown timeout (or when <paramref name="cancellationToken"/> is cancelled) the rest are aborted.</summary>
     /// <param name="cancellationToken">Cancelling it aborts the connections left at once.</param>
@@ -78,30 +78,31 @@ public sealed class FrameConnectionHandler : ConnectionHandler, IDisposable
     /// <summary>The pipeline of a listener with TLS of its own (the library's listeners; Kestrel has <c>UseHttps</c>).</summary>
     internal ConnectionDelegate PipelineFor(SslServerAuthenticationOptions? tls) => tls is null ? _plainPipeline : Compose(tls);
 
-    internal async Task ServeAsync(ConnectionContext context, ConnectionDelegate pipeline)
+    /// <summary>Serves a connection; one task per connection, with no async layer of its own (each would stay alive, and cost memory, as long as the connection).</summary>
+    /// <param name="context">The connection.</param>
+    /// <param name="pipeline">Its connection middleware and the frame loop.</param>
+    /// <param name="disposeWhenDone">Whether to dispose the connection at the end (the library's listeners; Kestrel disposes its own).</param>
+    internal Task ServeAsync(ConnectionContext context, ConnectionDelegate pipeline, bool disposeWhenDone)
     {
-        if (_stopping)
+        if (_stopping || Interlocked.Increment(ref _activeConnections) > _settings.MaxConcurrentConnections)
         {
-            // Returning closes it gracefully (the host disposes it): the server takes no new connections.
-            return;
-        }
+            if (!_stopping)
+            {
+                Interlocked.Decrement(ref _activeConnections);
+                _settings.Metrics.Error(AppProtocolMetrics.Reasons.ConnectionLimit);
+                ServerLog.ConnectionLimitReached(_settings.Logger, context.RemoteEndPoint, _settings.MaxConcurrentConnections);
+            }
 
-        if (Interlocked.Increment(ref _activeConnections) > _settings.MaxConcurrentConnections)
-        {
-            Interlocked.Decrement(ref _activeConnections);
-            _settings.Metrics.Error(AppProtocolMetrics.Reasons.ConnectionLimit);
-            ServerLog.ConnectionLimitReached(_settings.Logger, context.RemoteEndPoint, _settings.MaxConcurrentConnections);
-
-            // Returning closes it gracefully (the host disposes it): an abort would reset it.
-            return;
+            // Closed gracefully by its disposal: a stopping server takes no new connections, a full one refuses them.
+            return disposeWhenDone ? context.DisposeAsync().AsTask() : Task.CompletedTask;
         }
 
         var connection = new FrameServerConnection(_settings, context, Interlocked.Increment(ref _lastConnectionId));
-        connection.Completion = ServeRegisteredAsync(connection, pipeline);
-        await connection.Completion.ConfigureAwait(false);
+        connection.Completion = ServeRegisteredAsync(connection, pipeline, disposeWhenDone);
+        return connection.Completion;
     }
 
-    private async Task ServeRegisteredAsync(FrameServerConnection connection, ConnectionDelegate pipeline)
+    private async Task ServeRegisteredAsync(FrameServerConnection connection, ConnectionDelegate pipeline, bool disposeWhenDone)
     {
         _connections[connection.Id] = connection;
         // To the thread pool at once, so that an accept loop goes straight back to accepting.
@@ -135,6 +136,12 @@ public sealed class FrameConnectionHandler : ConnectionHandler, IDisposable
             InvokeCallback(_settings.ConnectionClosed, connection);
             _connections.TryRemove(connection.Id, out _);
             Interlocked.Decrement(ref _activeConnections);
+        }
+
+        if (disposeWhenDone)
+        {
+            // After the count and the callbacks: a socket's graceful close may linger for a moment (see SocketConnection).
+            await connection.Context.DisposeAsync().ConfigureAwait(false);
         }
     }
 

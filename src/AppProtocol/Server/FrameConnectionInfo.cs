@@ -8,11 +8,12 @@ using Microsoft.AspNetCore.Http.Features;
 namespace AppProtocol.Server;
 
 /// <summary>Who is calling: the connection a request came on, as a handler sees it (no access to its bytes).</summary>
-public sealed class FrameConnectionInfo
+/// <remarks>Only the server makes these: its connection object is one, so that a connection costs one object less.</remarks>
+public abstract class FrameConnectionInfo
 {
     private readonly ConnectionContext _context;
 
-    internal FrameConnectionInfo(ConnectionContext context, long id)
+    private protected FrameConnectionInfo(ConnectionContext context, long id)
     {
         _context = context;
         Id = id;

@@ -177,19 +177,7 @@ public sealed class FrameServer : IAsyncDisposable
                 return;
             }
 
-            _ = ServeAndDisposeAsync(connection, pipeline);
-        }
-    }
-
-    private async Task ServeAndDisposeAsync(ConnectionContext connection, ConnectionDelegate pipeline)
-    {
-        try
-        {
-            await _core.ServeAsync(connection, pipeline).ConfigureAwait(false);
-        }
-        finally
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
+            _ = _core.ServeAsync(connection, pipeline, disposeWhenDone: true);
         }
     }
 

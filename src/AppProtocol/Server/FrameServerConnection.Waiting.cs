@@ -11,45 +11,36 @@ internal sealed partial class FrameServerConnection
     private Task? _watch;
     private volatile bool _handlerRunning;
 
-    /// <summary>Waits for the next frame's first bytes without holding a buffer; <see langword="false"/> when stopped or timed out.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> WaitForNextFrameAsync(PipeReader input)
+    /// <summary>Enters the wait for the next frame, unless a stop or a timeout came first.</summary>
+    private bool StartWaiting()
     {
+        Trace(receiving: false);
+
         // A full fence, pairing with RequestStop's: either this sees the stop, or the stop sees this wait.
         Interlocked.Exchange(ref _waitingIdle, 1);
-        try
-        {
-            if (_stopRequested || _timedOut is not null)
-            {
-                return false;
-            }
-
-            if (_watch is { } watch)
-            {
-                _watch = null;
-                await watch.ConfigureAwait(false);
-            }
-            else if (_wait is { } wait)
-            {
-                await wait.WaitForDataAsync().ConfigureAwait(false);
-            }
-            else
-            {
-                // Any pipe: wait for bytes, consume and examine nothing, so the frame reader sees them at once.
-                ReadResult waited = await input.ReadAsync().ConfigureAwait(false);
-                input.AdvanceTo(waited.Buffer.Start);
-            }
-        }
-        catch (Exception) when (_stopRequested || _timedOut is not null)
-        {
-            // The wait was ended on purpose.
-        }
-        finally
+        if (_stopRequested || _timedOut is not null)
         {
             Interlocked.Exchange(ref _waitingIdle, 0);
+            return false;
         }
 
-        return !_stopRequested && _timedOut is null;
+        return true;
+    }
+
+    /// <summary>Waits for the next frame's first bytes when the transport's own wait is not used directly: the watch still pending from an asynchronous handler, or the pipe.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask WaitOtherwiseAsync(PipeReader input)
+    {
+        if (_watch is { } watch)
+        {
+            _watch = null;
+            await watch.ConfigureAwait(false);
+            return;
+        }
+
+        // Any pipe: wait for bytes, consume and examine nothing, so the frame reader sees them at once.
+        ReadResult waited = await input.ReadAsync().ConfigureAwait(false);
+        input.AdvanceTo(waited.Buffer.Start);
     }
 
     // Ends the wait for the next frame, if the loop is in it (or about to be: it checks the flags after its fence).

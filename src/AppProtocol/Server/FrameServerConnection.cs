@@ -16,7 +16,7 @@ namespace AppProtocol.Server;
 /// resynchronised. A handler's failure is answered with an error reply instead (see <see cref="ExchangeErrorMapper"/>).
 /// Timeouts are deadlines that the server's heartbeat checks (<see cref="OnHeartbeat"/>).
 /// </remarks>
-internal sealed partial class FrameServerConnection : IConnectionTimeoutFeature
+internal sealed partial class FrameServerConnection : FrameConnectionInfo, IConnectionTimeoutFeature
 {
     // Answers of pipelined requests are flushed together, but no more than this many bytes are held back.
     private const int FlushThreshold = 64 * 1024;
@@ -35,15 +35,12 @@ internal sealed partial class FrameServerConnection : IConnectionTimeoutFeature
     private int _waitingIdle;
 
     public FrameServerConnection(ServerSettings settings, ConnectionContext context, long id)
+        : base(context, id)
     {
         _settings = settings;
         _context = context;
-        Info = new FrameConnectionInfo(context, id);
     }
 
-    public long Id => Info.Id;
-
-    public FrameConnectionInfo Info { get; }
 
     public ConnectionContext Context => _context;
 
@@ -110,14 +107,66 @@ internal sealed partial class FrameServerConnection : IConnectionTimeoutFeature
         // The wait feature first: a transport whose pipe would wait with zero-byte reads of its own then skips them.
         _wait = context.Features.Get<IWaitForDataFeature>();
         IDuplexPipe pipe = context.Transport;
-        PipeReader input = pipe.Input;
-        PipeWriter output = pipe.Output;
-        Volatile.Write(ref _input, input);
-        var reader = new FrameReader(input, _settings.Parser);
-        var exchange = new FrameExchange(Info, output);
+        Volatile.Write(ref _input, pipe.Input);
+        var reader = new FrameReader(pipe.Input, _settings.Parser);
+        var exchange = new FrameExchange(this, pipe.Output);
+        TimeProvider clock = _settings.Clock;
+        _deadline.Set(DeadlineKind.Idle, clock.GetTimestamp(), _settings.IdleTimeout, clock);
         try
         {
-            await ServeAsync(reader, input, output, exchange).ConfigureAwait(false);
+            while (true)
+            {
+                if (!reader.IsMidFrame)
+                {
+                    // The wait is awaited here rather than in a method of its own: an idle connection then holds no
+                    // state machine for it, only the socket's pending zero-byte read.
+                    if (!StartWaiting())
+                    {
+                        return;
+                    }
+
+                    try
+                    {
+                        if (_wait is { } wait && _watch is null)
+                        {
+                            await wait.WaitForDataAsync().ConfigureAwait(false);
+                        }
+                        else
+                        {
+                            await WaitOtherwiseAsync(pipe.Input).ConfigureAwait(false);
+                        }
+                    }
+                    catch (Exception) when (_stopRequested || _timedOut is not null)
+                    {
+                        // The wait was ended on purpose.
+                    }
+                    finally
+                    {
+                        Interlocked.Exchange(ref _waitingIdle, 0);
+                    }
+
+                    if (_stopRequested || _timedOut is not null)
+                    {
+                        return;
+                    }
+
+                    _deadline.Set(DeadlineKind.Frame, clock.GetTimestamp(), _settings.FrameTimeout, clock);
+                    Trace(receiving: true);
+                }
+
+                // No token here nor on the flushes: the heartbeat cancels the pending read, an abort closes the
+                // transport; a token would cost each connection a registration for its whole life.
+                if (await reader.ReadFrameAsync().ConfigureAwait(false) is not { } first)
+                {
+                    return;
+                }
+
+                _deadline.Clear();
+                if (await AnswerBatchAsync(reader, pipe.Output, exchange, first).ConfigureAwait(false))
+                {
+                    return;
+                }
+            }
         }
         catch (OperationCanceledException) when (_timedOut is not null)
         {
@@ -133,43 +182,17 @@ internal sealed partial class FrameServerConnection : IConnectionTimeoutFeature
         }
     }
 
-    private async Task ServeAsync(FrameReader reader, PipeReader input, PipeWriter output, FrameExchange exchange)
+    private void Trace(bool receiving)
     {
-        TimeProvider clock = _settings.Clock;
-        _deadline.Set(DeadlineKind.Idle, clock.GetTimestamp(), _settings.IdleTimeout, clock);
-        while (true)
+        if (_settings.TracesWaits)
         {
-            if (!reader.IsMidFrame)
+            if (receiving)
             {
-                if (_settings.TracesWaits)
-                {
-                    ServerLog.WaitingForFrame(_settings.Logger, Id);
-                }
-
-                if (!await WaitForNextFrameAsync(input).ConfigureAwait(false))
-                {
-                    return;
-                }
-
-                _deadline.Set(DeadlineKind.Frame, clock.GetTimestamp(), _settings.FrameTimeout, clock);
-                if (_settings.TracesWaits)
-                {
-                    ServerLog.ReceivingFrame(_settings.Logger, Id);
-                }
-
+                ServerLog.ReceivingFrame(_settings.Logger, Id);
             }
-
-            // No token here nor on the flushes: the heartbeat cancels the pending read, an abort closes the
-            // transport; a token would cost each connection a registration for its whole life.
-            if (await reader.ReadFrameAsync().ConfigureAwait(false) is not { } first)
+            else
             {
-                return;
-            }
-
-            _deadline.Clear();
-            if (await AnswerBatchAsync(reader, output, exchange, first).ConfigureAwait(false))
-            {
-                return;
+                ServerLog.WaitingForFrame(_settings.Logger, Id);
             }
         }
     }

@@ -15,9 +15,8 @@ namespace AppProtocol.Transport;
 /// (for example to wrap it in TLS) or <see cref="Transport"/>, not both. Members that most servers never use
 /// (features table, items, closed token, connection id) are created on first use.
 /// </remarks>
-public sealed class SocketConnection : ConnectionContext, IWaitForDataFeature, IConnectionStreamFeature
+public sealed partial class SocketConnection : ConnectionContext, IWaitForDataFeature, IConnectionStreamFeature
 {
-    private static readonly Type[] OwnFeatures = [typeof(IWaitForDataFeature), typeof(IConnectionStreamFeature)];
     private static long _lastId;
 
     /// <summary>How long a graceful close waits at most for the peer to end its stream (see <see cref="DisposeAsync"/>).</summary>
@@ -41,7 +40,6 @@ public sealed class SocketConnection : ConnectionContext, IWaitForDataFeature, I
     private readonly MemoryPool<byte>? _memoryPool;
     private IDuplexPipe? _transport;
     private bool _waitsOutsidePipe;
-    private TransportFeatures? _features;
     private IDictionary<object, object?>? _items;
     private CancellationTokenSource? _closed;
     private string? _connectionId;
@@ -95,7 +93,7 @@ public sealed class SocketConnection : ConnectionContext, IWaitForDataFeature, I
     }
 
     /// <inheritdoc/>
-    public override IFeatureCollection Features => _features ??= new TransportFeatures(this, OwnFeatures, static c => ((SocketConnection)c)._waitsOutsidePipe = true);
+    public override IFeatureCollection Features => this;
 
     /// <inheritdoc/>
     public override IDictionary<object, object?> Items
