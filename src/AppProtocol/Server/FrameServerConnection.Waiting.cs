@@ -27,20 +27,26 @@ internal sealed partial class FrameServerConnection
         return true;
     }
 
-    /// <summary>Waits for the next frame's first bytes when the transport's own wait is not used directly: the watch still pending from an asynchronous handler, or the pipe.</summary>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
-    private async ValueTask WaitOtherwiseAsync(PipeReader input)
+    /// <summary>Waits for the next frame's first bytes without holding a buffer; the value is meaningless.</summary>
+    /// <remarks>The transport's own wait is returned as it is (the socket's task: a pending wait then holds no state of ours).</remarks>
+    private ValueTask<int> WaitForDataAsync(PipeReader input) =>
+        _wait is { } wait && _watch is null ? wait.WaitForDataAsync() : WaitOtherwiseAsync(input);
+
+    /// <summary>The watch still pending from an asynchronous handler, or, without a transport wait, the pipe.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<int> WaitOtherwiseAsync(PipeReader input)
     {
         if (_watch is { } watch)
         {
             _watch = null;
             await watch.ConfigureAwait(false);
-            return;
+            return 0;
         }
 
         // Any pipe: wait for bytes, consume and examine nothing, so the frame reader sees them at once.
         ReadResult waited = await input.ReadAsync().ConfigureAwait(false);
         input.AdvanceTo(waited.Buffer.Start);
+        return 0;
     }
 
     // Ends the wait for the next frame, if the loop is in it (or about to be: it checks the flags after its fence).

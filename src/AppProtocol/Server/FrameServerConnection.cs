@@ -102,6 +102,10 @@ internal sealed partial class FrameServerConnection : FrameConnectionInfo, IConn
     public string? TimedOut => _timedOut;
 
     /// <summary>Serves frames until the peer ends the stream, a stop is requested, a timeout passes or a frame is bad.</summary>
+    /// <remarks>
+    /// No token on the reads nor on the flushes: the heartbeat cancels a pending read, an abort closes the transport;
+    /// a token would cost each connection a registration for its whole life.
+    /// </remarks>
     public async Task ServeFramesAsync(ConnectionContext context)
     {
         // The wait feature first: a transport whose pipe would wait with zero-byte reads of its own then skips them.
@@ -127,35 +131,23 @@ internal sealed partial class FrameServerConnection : FrameConnectionInfo, IConn
 
                     try
                     {
-                        if (_wait is { } wait && _watch is null)
-                        {
-                            await wait.WaitForDataAsync().ConfigureAwait(false);
-                        }
-                        else
-                        {
-                            await WaitOtherwiseAsync(pipe.Input).ConfigureAwait(false);
-                        }
+                        await WaitForDataAsync(pipe.Input).ConfigureAwait(false);
                     }
                     catch (Exception) when (_stopRequested || _timedOut is not null)
                     {
-                        // The wait was ended on purpose.
+                        // Ended on purpose.
                     }
                     finally
                     {
                         Interlocked.Exchange(ref _waitingIdle, 0);
                     }
 
-                    if (_stopRequested || _timedOut is not null)
+                    if (!FrameStarted())
                     {
                         return;
                     }
-
-                    _deadline.Set(DeadlineKind.Frame, clock.GetTimestamp(), _settings.FrameTimeout, clock);
-                    Trace(receiving: true);
                 }
 
-                // No token here nor on the flushes: the heartbeat cancels the pending read, an abort closes the
-                // transport; a token would cost each connection a registration for its whole life.
                 if (await reader.ReadFrameAsync().ConfigureAwait(false) is not { } first)
                 {
                     return;
@@ -174,27 +166,30 @@ internal sealed partial class FrameServerConnection : FrameConnectionInfo, IConn
         }
         finally
         {
-            Volatile.Write(ref _input, null);
-            _deadline.Clear();
-
-            // Done with the pipe: completing it returns its buffers now, not when the host gets to dispose the connection.
-            await StreamDuplexPipe.CompleteQuietlyAsync(pipe).ConfigureAwait(false);
+            await FinishAsync(pipe).ConfigureAwait(false);
         }
     }
 
-    private void Trace(bool receiving)
+    // After the wait: false when it ended for a stop or a timeout; else the frame's time starts now.
+    private bool FrameStarted()
     {
-        if (_settings.TracesWaits)
+        if (_stopRequested || _timedOut is not null)
         {
-            if (receiving)
-            {
-                ServerLog.ReceivingFrame(_settings.Logger, Id);
-            }
-            else
-            {
-                ServerLog.WaitingForFrame(_settings.Logger, Id);
-            }
+            return false;
         }
+
+        _deadline.Set(DeadlineKind.Frame, _settings.Clock.GetTimestamp(), _settings.FrameTimeout, _settings.Clock);
+        Trace(receiving: true);
+        return true;
+    }
+
+    private ValueTask FinishAsync(IDuplexPipe pipe)
+    {
+        Volatile.Write(ref _input, null);
+        _deadline.Clear();
+
+        // Done with the pipe: completing it returns its buffers now, not when the host gets to dispose the connection.
+        return StreamDuplexPipe.CompleteQuietlyAsync(pipe);
     }
 
     /// <summary>Answers the frame read and every whole frame after it already buffered, then flushes; returns whether to close.</summary>
@@ -267,58 +262,5 @@ internal sealed partial class FrameServerConnection : FrameConnectionInfo, IConn
         return flushed.IsCompleted;
     }
 
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> HandleAsync(FrameExchange exchange, Frame request, bool nothingBuffered)
-    {
-        exchange.Begin(request, ExchangeToken(), _settings.CloseAfterResponse || _stopRequested);
-        try
-        {
-            ValueTask handled = _settings.Pipeline(exchange, exchange.Aborted);
-            if (!handled.IsCompleted)
-            {
-                await AwaitWhileWatchingAsync(handled, nothingBuffered).ConfigureAwait(false);
-            }
-            else
-            {
-                await handled.ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            exchange.End();
-        }
 
-        return exchange.CloseRequested;
-    }
-
-    private void CancelExchange()
-    {
-        CancellationTokenSource? aborted = Volatile.Read(ref _exchangeAborted);
-        try
-        {
-            aborted?.Cancel();
-        }
-        catch (AggregateException)
-        {
-            // A handler's cancellation callback failed; the connection is ending either way.
-        }
-    }
-
-    private CancellationToken ExchangeToken()
-    {
-        if (_exchangeAborted is { } existing)
-        {
-            return existing.Token;
-        }
-
-        var created = new CancellationTokenSource();
-        if (_wait is null)
-        {
-            // Without a way to watch the socket, the transport's own closed token says when the client leaves.
-            _context.ConnectionClosed.UnsafeRegister(static s => ((CancellationTokenSource)s!).Cancel(), created);
-        }
-
-        Volatile.Write(ref _exchangeAborted, created);
-        return created.Token;
-    }
 }
