@@ -8,6 +8,7 @@ namespace AppProtocol.Client;
 
 /// <summary>Where and how a <see cref="FrameClient"/> connects.</summary>
 /// <remarks>
+/// Each setter validates its value and throws <see cref="ArgumentOutOfRangeException"/> naming the setting.
 /// Give either <see cref="Host"/> and <see cref="Port"/> (TCP), or <see cref="UnixSocketPath"/>. TLS is on when
 /// <see cref="UseTls"/> is set or <see cref="SslOptions"/> is given; the server's certificate is validated
 /// against <see cref="TargetHost"/> (or <see cref="Host"/>) unless a custom
@@ -20,7 +21,7 @@ public sealed class FrameClientOptions
     public string? Host { get; init; }
 
     /// <summary>The server's TCP port.</summary>
-    public int Port { get; init; }
+    public int Port { get; init => field = value is >= 1 and <= 65535 ? value : throw new ArgumentOutOfRangeException(nameof(Port), value, "Port must be 1 to 65535."); }
 
     /// <summary>The path of a Unix domain socket to connect to instead of TCP.</summary>
     public string? UnixSocketPath { get; init; }
@@ -44,14 +45,18 @@ public sealed class FrameClientOptions
     public RemoteCertificateValidationCallback? RemoteCertificateValidation { get; init; }
 
     /// <summary>Limits for the frames the server sends.</summary>
-    public FrameLimits Limits { get; init; } = FrameLimits.Default;
+    public FrameLimits Limits { get; init => field = value ?? throw new ArgumentNullException(nameof(Limits)); } = FrameLimits.Default;
 
     /// <summary>How long to try connecting (name resolution, every address, TLS handshake) before giving up.</summary>
-    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan ConnectTimeout { get; init => field = value > TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(ConnectTimeout), value, "ConnectTimeout must be positive."); } = TimeSpan.FromSeconds(10);
 
     /// <summary>How long one request may take, from the call until its response has arrived (including connecting);
     /// <see cref="Timeout.InfiniteTimeSpan"/> for no limit.</summary>
-    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+    public TimeSpan RequestTimeout
+    {
+        get;
+        init => field = value > TimeSpan.Zero || value == Timeout.InfiniteTimeSpan ? value : throw new ArgumentOutOfRangeException(nameof(RequestTimeout), value, "RequestTimeout must be positive or Timeout.InfiniteTimeSpan.");
+    } = TimeSpan.FromSeconds(30);
 
     /// <summary>Where connects, closed connections and re-sent requests are logged; nothing is logged when <see langword="null"/>.</summary>
     public ILogger? Logger { get; init; }
@@ -62,23 +67,12 @@ public sealed class FrameClientOptions
 
     internal string Describe() => UnixSocketPath ?? $"{Host}:{Port}";
 
+    /// <summary>Checks what no single setter can: that the options name a server.</summary>
     internal void Validate()
     {
-        if (UnixSocketPath is null && Host is null)
+        if (UnixSocketPath is null && (Host is null || Port == 0))
         {
-            throw new ArgumentException("Set either Host and Port, or UnixSocketPath.");
-        }
-
-        if (UnixSocketPath is null && (Port < 1 || Port > 65535))
-        {
-            throw new ArgumentException($"Port {Port} is not between 1 and 65535.");
-        }
-
-        ArgumentNullException.ThrowIfNull(Limits);
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(ConnectTimeout, TimeSpan.Zero);
-        if (RequestTimeout != Timeout.InfiniteTimeSpan)
-        {
-            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(RequestTimeout, TimeSpan.Zero);
+            throw new ArgumentException("FrameClientOptions name no server: set Host and Port, or UnixSocketPath.");
         }
     }
 }

@@ -194,7 +194,17 @@ public sealed class FrameClientFailureTests
     [Fact]
     public void Options_without_a_server_are_rejected()
     {
-        Assert.Throws<ArgumentException>(() => new FrameClient(new FrameClientOptions()));
-        Assert.Throws<ArgumentException>(() => new FrameClient(new FrameClientOptions { Host = "localhost", Port = 0 }));
+        Assert.Contains("UnixSocketPath", Assert.Throws<ArgumentException>(() => new FrameClient(new FrameClientOptions())).Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => new FrameClient(new FrameClientOptions { Host = "localhost" }));
+    }
+
+    [Fact]
+    public void Options_are_validated_when_set_and_the_error_names_the_setting()
+    {
+        Assert.Equal("Port", Assert.Throws<ArgumentOutOfRangeException>(() => new FrameClientOptions { Port = 0 }).ParamName);
+        Assert.Equal("Port", Assert.Throws<ArgumentOutOfRangeException>(() => new FrameClientOptions { Port = 65536 }).ParamName);
+        Assert.Equal("ConnectTimeout", Assert.Throws<ArgumentOutOfRangeException>(() => new FrameClientOptions { ConnectTimeout = TimeSpan.Zero }).ParamName);
+        Assert.Equal("RequestTimeout", Assert.Throws<ArgumentOutOfRangeException>(() => new FrameClientOptions { RequestTimeout = TimeSpan.FromSeconds(-2) }).ParamName);
+        Assert.Equal(Timeout.InfiniteTimeSpan, new FrameClientOptions { RequestTimeout = Timeout.InfiniteTimeSpan }.RequestTimeout);
     }
 }
