@@ -15,14 +15,7 @@ out=$(mktemp -d)
 samples/AppServer/bin/Release/net10.0/app-server 127.0.0.1 0 --quiet > "$out/app" 2>&1 & APP=$!
 benchmarks/BaselineServer/bin/Release/net10.0/BaselineServer 127.0.0.1 0 > "$out/base" 2>&1 & BASE=$!
 trap 'kill $APP $BASE 2>/dev/null || true; rm -rf "$out"' EXIT
-port() { # the port each server prints in its first line, once it is listening
-  for _ in $(seq 100); do
-    line=$(head -n1 "$1" 2>/dev/null || true)
-    [[ $line =~ ([0-9]+)\)?$ ]] && { echo "${BASH_REMATCH[1]}"; return; }
-    sleep 0.1
-  done
-  echo "no listening line in $1" >&2; exit 1
-}
+source "$root/benchmarks/listening-port.sh"
 APP_PORT=$(port "$out/app"); BASE_PORT=$(port "$out/base")
 C="--compare --target app=127.0.0.1:$APP_PORT/$APP --target baseline=127.0.0.1:$BASE_PORT/$BASE --rounds $rounds --warmup 1 --duration $seconds"
 echo "## one-shot search, 64 clients (target >= 0.9)";     $L $C --mode oneshot --connections 64

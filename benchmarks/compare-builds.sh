@@ -14,14 +14,7 @@ out=$(mktemp -d)
 "$old/samples/AppServer/bin/Release/net10.0/app-server" 127.0.0.1 0 --quiet > "$out/old" 2>&1 & OLD=$!
 "$root/samples/AppServer/bin/Release/net10.0/app-server" 127.0.0.1 0 --quiet > "$out/new" 2>&1 & NEW=$!
 trap 'kill $OLD $NEW 2>/dev/null || true; rm -rf "$out"' EXIT
-port() { # the port each server prints in its first line, once it is listening
-  for _ in $(seq 100); do
-    line=$(head -n1 "$1" 2>/dev/null || true)
-    [[ $line =~ ([0-9]+)\)?$ ]] && { echo "${BASH_REMATCH[1]}"; return; }
-    sleep 0.1
-  done
-  echo "no listening line in $1" >&2; exit 1
-}
+source "$root/benchmarks/listening-port.sh"
 C="--compare --target new=127.0.0.1:$(port "$out/new")/$NEW --target old=127.0.0.1:$(port "$out/old")/$OLD --rounds $rounds --warmup 1 --duration $seconds"
 echo "## one-shot search, 64 clients";              $L $C --mode oneshot --connections 64
 echo "## keep-alive search, 64 connections";        $L $C --mode keepalive --connections 64

@@ -13,14 +13,7 @@ out=$(mktemp -d)
 samples/KestrelAppServer/bin/Release/net10.0/app-server-kestrel 127.0.0.1 0 --quiet > "$out/kestrel" 2>&1 & KESTREL=$!
 samples/AppServer/bin/Release/net10.0/app-server 127.0.0.1 0 --quiet > "$out/app" 2>&1 & APP=$!
 trap 'kill $KESTREL $APP 2>/dev/null || true; rm -rf "$out"' EXIT
-port() { # the port each server prints in its first line, once it is listening
-  for _ in $(seq 100); do
-    line=$(head -n1 "$1" 2>/dev/null || true)
-    [[ $line =~ ([0-9]+)\)?$ ]] && { echo "${BASH_REMATCH[1]}"; return; }
-    sleep 0.1
-  done
-  echo "no listening line in $1" >&2; exit 1
-}
+source "$root/benchmarks/listening-port.sh"
 KESTREL_PORT=$(port "$out/kestrel"); APP_PORT=$(port "$out/app")
 C="--compare --target kestrel=127.0.0.1:$KESTREL_PORT/$KESTREL --target app=127.0.0.1:$APP_PORT/$APP --rounds $rounds --warmup 1 --duration $seconds"
 echo "## keep-alive search, 64 connections";  $L $C --mode keepalive --connections 64
