@@ -51,14 +51,7 @@ public sealed class FrameExchange
     public void Respond(in Frame frame)
     {
         StartResponse();
-        if (_closesAfter)
-        {
-            FrameWriter.Write(_response, ClosingHeader(frame.Header), frame.Content.IsSingleSegment ? frame.Content.FirstSpan : frame.Content.ToArray());
-        }
-        else
-        {
-            FrameWriter.Write(_response, frame);
-        }
+        FrameWriter.Write(_response, _closesAfter ? new Frame(ClosingHeader(frame.Header), frame.Content) : frame);
     }
 
     /// <summary>Responds with a header and its content.</summary>
