@@ -1,71 +1,47 @@
-using System.Threading.Channels;
 using AppProtocol.Framing;
-using AppProtocol.Server;
-using AppProtocol.Transport;
+using AppProtocol.Tests.Support;
 using Microsoft.Extensions.Logging;
 
 namespace AppProtocol.Tests.Server;
 
+/// <summary>What the server logs and counts for each kind of failure, on the in-memory transport.</summary>
 public class LoggingTests
 {
     [Fact]
-    public async Task Bad_frame_and_handler_failure_are_logged_with_their_cause()
+    public async Task Bad_frame_invalid_content_and_handler_failure_are_each_logged_and_counted_by_their_cause()
     {
-        var logs = new RecordingLoggerFactory();
-        var options = new FrameServerOptions();
-        options.Listen.Add(ListenAddress.Tcp("127.0.0.1", 0));
-        await using var server = new FrameServer(options, (_, _) => throw new InvalidOperationException("handler broke"), logs);
-        await server.StartAsync();
+        var log = new LogSignal();
+        using var metrics = new MetricsRecorder();
+        await using InMemoryServer server = await InMemoryServer.StartAsync(
+            (exchange, _) => Requests.Text(exchange.Request) == "x"
+                ? throw new InvalidOperationException("handler broke")
+                : new AppServer.AppRequestHandler().HandleAsync(exchange, default),
+            b =>
+            {
+                b.LoggerFactory = log;
+                b.Options.MeterFactory = metrics.Factory;
+            });
 
-        await using (RawClient bad = await RawClient.ConnectAsync(server.EndPoints[0]))
+        await using (InMemoryServer.Client bad = await server.ConnectAsync())
         {
             await bad.SendAsync(Requests.BadHeader());
-            LogEntry entry = await logs.NextAsync(e => e.Level == LogLevel.Warning);
-            Assert.Equal(ProtocolError.InvalidHeaderJson, Assert.IsType<ProtocolException>(entry.Exception).Error);
-            Assert.Contains("InvalidHeaderJson", entry.Message, StringComparison.Ordinal);
+            await log.WaitAsync("BadFrame");
         }
 
-        await using (RawClient failing = await RawClient.ConnectAsync(server.EndPoints[0]))
-        {
-            await failing.SendAsync(Requests.Binary("x"));
-            LogEntry entry = await logs.NextAsync(e => e.Level == LogLevel.Error);
-            Assert.Equal("handler broke", Assert.IsType<InvalidOperationException>(entry.Exception).Message);
-        }
-    }
+        await using InMemoryServer.Client client = await server.ConnectAsync();
+        var invalid = new System.Buffers.ArrayBufferWriter<byte>();
+        FrameWriter.Write(invalid, FrameHeader.Json(5), "{nope"u8);
+        Assert.Equal(FrameErrors.BadRequest, Requests.Error(await client.ExchangeAsync(invalid.WrittenSpan.ToArray())));
+        Assert.Equal(FrameErrors.ServerError, Requests.Error(await client.ExchangeAsync(Requests.Binary("x"))));
 
-    private sealed record LogEntry(LogLevel Level, string Message, Exception? Exception);
-
-    private sealed class RecordingLoggerFactory : ILoggerFactory, ILogger
-    {
-        private readonly Channel<LogEntry> _entries = Channel.CreateUnbounded<LogEntry>();
-
-        public async Task<LogEntry> NextAsync(Func<LogEntry, bool> match)
-        {
-            using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            while (true)
-            {
-                LogEntry entry = await _entries.Reader.ReadAsync(patience.Token);
-                if (match(entry))
-                {
-                    return entry;
-                }
-            }
-        }
-
-        public ILogger CreateLogger(string categoryName) => this;
-
-        public void AddProvider(ILoggerProvider provider) => throw new NotSupportedException();
-
-        public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
-
-        public bool IsEnabled(LogLevel logLevel) => true;
-
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            _entries.Writer.TryWrite(new LogEntry(logLevel, formatter(state, exception), exception));
-
-        public void Dispose()
-        {
-        }
+        var badFrame = log.Events.Single(e => e.Name == "BadFrame");
+        Assert.Equal((LogLevel.Warning, ProtocolError.InvalidHeaderJson), (badFrame.Level, Assert.IsType<ProtocolException>(badFrame.Exception).Error));
+        var badRequest = log.Events.Single(e => e.Name == "BadRequest");
+        Assert.Equal((LogLevel.Warning, ProtocolError.InvalidContent), (badRequest.Level, Assert.IsType<ProtocolException>(badRequest.Exception).Error));
+        var handlerFailed = log.Events.Single(e => e.Name == "HandlerFailed");
+        Assert.Equal((LogLevel.Error, "handler broke"), (handlerFailed.Level, handlerFailed.Exception!.Message));
+        Assert.Equal(1, metrics.Sum("appprotocol.server.errors", "InvalidHeaderJson"));
+        Assert.Equal(1, metrics.Sum("appprotocol.server.errors", "InvalidContent"));
+        Assert.Equal(1, metrics.Sum("appprotocol.server.errors", "handler"));
     }
 }

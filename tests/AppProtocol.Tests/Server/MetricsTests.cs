@@ -1,5 +1,6 @@
 namespace AppProtocol.Tests.Server;
 
+/// <summary>The AppProtocol meter's instruments, on the in-memory transport.</summary>
 public class MetricsTests
 {
     [Fact]
@@ -8,10 +9,10 @@ public class MetricsTests
         using var metrics = new MetricsRecorder();
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         int closedCount = 0;
-        await using TestServer server = await TestServer.StartAsync(o =>
+        await using InMemoryServer server = await InMemoryServer.StartAsync(new AppServer.AppRequestHandler().HandleAsync, b =>
         {
-            o.MeterFactory = metrics.Factory;
-            o.ConnectionClosed = (_, _) =>
+            b.Options.MeterFactory = metrics.Factory;
+            b.Options.ConnectionClosed = (_, _) =>
             {
                 if (Interlocked.Increment(ref closedCount) == 2)
                 {
@@ -23,16 +24,16 @@ public class MetricsTests
         byte[] second = Requests.Binary("foobar");
         long answered;
 
-        await using (RawClient good = await server.ConnectAsync())
+        await using (InMemoryServer.Client good = await server.ConnectAsync())
         {
             answered = (await good.ExchangeAsync(first)).Content.Length + (await good.ExchangeAsync(second)).Content.Length;
             Assert.Equal(1, metrics.Sum("appprotocol.server.active_connections"));
         }
 
-        await using (RawClient bad = await server.ConnectAsync())
+        await using (InMemoryServer.Client bad = await server.ConnectAsync())
         {
             await bad.SendAsync(Requests.BadHeader());
-            await bad.AssertClosedByServerAsync();
+            Assert.Null(await bad.ReadAsync());
         }
 
         await closed.Task.WaitAsync(TimeSpan.FromSeconds(10));

@@ -13,7 +13,7 @@ public sealed class LogSignal : ILoggerFactory, ILoggerProvider
     private readonly Lock _gate = new();
     private readonly List<(string Name, int Count, TaskCompletionSource Done)> _waiters = [];
 
-    public ConcurrentQueue<(LogLevel Level, string Name, string Message)> Events { get; } = new();
+    public ConcurrentQueue<(LogLevel Level, string Name, string Message, Exception? Exception)> Events { get; } = new();
 
     /// <summary>Waits until <paramref name="name"/> was logged at least <paramref name="count"/> times in all.</summary>
     public Task WaitAsync(string name, int count = 1)
@@ -41,9 +41,9 @@ public sealed class LogSignal : ILoggerFactory, ILoggerProvider
     {
     }
 
-    private void Record(LogLevel level, string name, string message)
+    private void Record(LogLevel level, string name, string message, Exception? exception)
     {
-        Events.Enqueue((level, name, message));
+        Events.Enqueue((level, name, message, exception));
         lock (_gate)
         {
             int now = _counts.AddOrUpdate(name, 1, (_, c) => c + 1);
@@ -63,6 +63,6 @@ public sealed class LogSignal : ILoggerFactory, ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner.Record(logLevel, eventId.Name ?? "", formatter(state, exception));
+            owner.Record(logLevel, eventId.Name ?? "", formatter(state, exception), exception);
     }
 }
