@@ -85,3 +85,47 @@ public class OptionsBindingTests
         Assert.Equal("No match for 'b'.", Requests.Result(await client.ExchangeAsync(Requests.Search("b"))));
     }
 }
+
+public class CertificateFileTests
+{
+    [Theory]
+    [InlineData("pem")]
+    [InlineData("pfx")]
+    public async Task A_server_bound_from_configuration_serves_tls_with_a_certificate_from_files(string format)
+    {
+        string folder = Directory.CreateTempSubdirectory("appprotocol-cert-").FullName;
+        try
+        {
+            var values = new List<KeyValuePair<string, string?>> { new("Listen:0:Host", "127.0.0.1"), new("Listen:0:Port", "0") };
+            var certificate = AppProtocol.Tests.Support.TestCertificates.Server;
+            if (format == "pem")
+            {
+                File.WriteAllText(Path.Combine(folder, "server.crt"), certificate.ExportCertificatePem());
+                File.WriteAllText(Path.Combine(folder, "server.key"), System.Security.Cryptography.X509Certificates.ECDsaCertificateExtensions.GetECDsaPrivateKey(certificate)!.ExportPkcs8PrivateKeyPem());
+                values.Add(new("Listen:0:Certificate:Path", Path.Combine(folder, "server.crt")));
+                values.Add(new("Listen:0:Certificate:KeyPath", Path.Combine(folder, "server.key")));
+            }
+            else
+            {
+                File.WriteAllBytes(Path.Combine(folder, "server.pfx"), certificate.Export(System.Security.Cryptography.X509Certificates.X509ContentType.Pfx, "secret"));
+                values.Add(new("Listen:0:Certificate:Path", Path.Combine(folder, "server.pfx")));
+                values.Add(new("Listen:0:Certificate:Password", "secret"));
+            }
+
+            FrameServerOptions options = new ConfigurationBuilder().AddInMemoryCollection(values).Build().Get<FrameServerOptions>()!;
+            await using var server = new FrameServer(options, new AppServer.AppRequestHandler().HandleAsync);
+            await server.StartAsync();
+            await using RawClient client = await RawClient.ConnectTlsAsync(server.EndPoints[0], new System.Net.Security.SslClientAuthenticationOptions
+            {
+                TargetHost = "localhost",
+                RemoteCertificateValidationCallback = (_, seen, _, _) => seen?.GetCertHashString() == certificate.GetCertHashString(),
+            });
+
+            Assert.Equal("No match for 'a'.", Requests.Result(await client.ExchangeAsync(Requests.Search("a"))));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+}
