@@ -110,6 +110,3 @@ public sealed class FrameServerBuilder
         return new FrameServer(BuildConnectionHandler(), listeners);
     }
 }
-
-/// <summary>One thing a <see cref="FrameServer"/> binds: a transport and either an end point or a listen address to resolve.</summary>
-internal sealed record ListenerSpec(IConnectionListenerFactory Factory, EndPoint? EndPoint, ListenAddress? Address, SslServerAuthenticationOptions? Tls);

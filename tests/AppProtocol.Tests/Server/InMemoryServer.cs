@@ -9,22 +9,25 @@ namespace AppProtocol.Tests.Server;
 /// <summary>A server core on the in-memory transport: handler tests without sockets.</summary>
 public sealed class InMemoryServer : IAsyncDisposable
 {
-    private InMemoryServer(FrameServer server) => Server = server;
+    private InMemoryServer(FrameServer server, InMemoryTransport transport)
+    {
+        Server = server;
+        Transport = transport;
+    }
 
     public FrameServer Server { get; }
+
+    public InMemoryTransport Transport { get; }
 
     public static async Task<InMemoryServer> StartAsync(FrameHandler handler, Action<FrameServerBuilder>? configure = null)
     {
         var transport = new InMemoryTransport();
         var builder = new FrameServerBuilder().Run(handler).ListenOn(transport, transport.EndPoint);
         configure?.Invoke(builder);
-        var self = new InMemoryServer(builder.Build());
+        var self = new InMemoryServer(builder.Build(), transport);
         await self.Server.StartAsync();
-        self.Transport = transport;
         return self;
     }
-
-    public InMemoryTransport Transport { get; private set; } = null!;
 
     public async Task<Client> ConnectAsync() => new(await Transport.ConnectAsync());
 
