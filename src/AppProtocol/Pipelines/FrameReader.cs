@@ -46,7 +46,8 @@ public sealed class FrameReader
     /// <summary>The limits this reader enforces.</summary>
     public FrameLimits Limits => _parser.Limits;
 
-    /// <summary>Whether bytes of an unfinished frame are buffered (so that the peer is mid-frame).</summary>
+    /// <summary>Whether bytes beyond the frames returned so far are buffered: after <see cref="TryReadFrame"/> returned
+    /// <see langword="false"/>, the start of an unfinished frame (the peer is mid-frame); after a frame, the next frames' bytes.</summary>
     public bool IsMidFrame { get; private set; }
 
     /// <summary>The length of the last frame returned, protoheader and header included.</summary>

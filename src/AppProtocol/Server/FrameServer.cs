@@ -32,22 +32,11 @@ public sealed class FrameServer : IAsyncDisposable
     /// <param name="loggerFactory">Where logs go; none when <see langword="null"/>.</param>
     /// <exception cref="InvalidOperationException">No listen address, or a listen address's TLS settings are unusable.</exception>
     public FrameServer(FrameServerOptions options, FrameHandler handler, ILoggerFactory? loggerFactory = null)
-        : this(new FrameServerBuilder(options ?? throw new ArgumentNullException(nameof(options))) { LoggerFactory = loggerFactory }.Run(handler))
+        : this(new FrameServerBuilder(options ?? throw new ArgumentNullException(nameof(options))) { LoggerFactory = loggerFactory }.Run(handler).BuildParts())
     {
     }
 
-    private FrameServer(FrameServerBuilder builder)
-    {
-        FrameServer built = builder.Build();
-        _core = built._core;
-        _specs = built._specs;
-    }
-
-    internal FrameServer(FrameConnectionHandler core, IReadOnlyList<ListenerSpec> specs)
-    {
-        _core = core;
-        _specs = specs;
-    }
+    internal FrameServer((FrameConnectionHandler Core, IReadOnlyList<ListenerSpec> Specs) parts) => (_core, _specs) = parts;
 
     /// <summary>The bound end points, once started (for port 0, the port the system chose).</summary>
     public IReadOnlyList<EndPoint> EndPoints => _endPoints;

@@ -88,7 +88,10 @@ public sealed class FrameServerBuilder
     /// <summary>Builds the server on <see cref="FrameServerOptions.Listen"/> and the transports given to <see cref="ListenOn"/>.</summary>
     /// <returns>The server; <see cref="FrameServer.StartAsync"/> starts it.</returns>
     /// <exception cref="InvalidOperationException">No handler was set, or nowhere to listen.</exception>
-    public FrameServer Build()
+    public FrameServer Build() => new(BuildParts());
+
+    /// <summary>The server core and what to bind, which <see cref="FrameServer"/> is made of.</summary>
+    internal (FrameConnectionHandler Core, IReadOnlyList<ListenerSpec> Specs) BuildParts()
     {
         if (Options.Listen.Count == 0 && _transports.Count == 0)
         {
@@ -107,6 +110,6 @@ public sealed class FrameServerBuilder
             listeners.Add(new ListenerSpec(factory, endPoint, null, tls));
         }
 
-        return new FrameServer(BuildConnectionHandler(), listeners);
+        return (BuildConnectionHandler(), listeners);
     }
 }

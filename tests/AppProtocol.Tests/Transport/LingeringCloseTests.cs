@@ -61,10 +61,8 @@ public sealed class LingeringCloseTests
     [Fact]
     public async Task Dispose_sends_the_end_of_stream_at_once_and_closes_when_the_peer_closes()
     {
-        await using SocketListener listener = SocketListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        (Socket peer, SocketConnection connection) = await ConnectAsync(listener);
-        using Socket _ = peer;
-        connection.LingerTime = TimeSpan.FromMinutes(5);
+        await using LingeringPair pair = await LingeringPair.ConnectAsync(TimeSpan.FromMinutes(5));
+        (Socket peer, SocketConnection connection) = (pair.Peer, pair.Connection);
         await peer.SendAsync("unread"u8.ToArray());
 
         ValueTask closing = connection.DisposeAsync();
@@ -79,10 +77,8 @@ public sealed class LingeringCloseTests
     [Fact]
     public async Task Dispose_closes_after_the_linger_time_when_the_peer_keeps_sending_and_never_closes()
     {
-        await using SocketListener listener = SocketListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        (Socket peer, SocketConnection connection) = await ConnectAsync(listener);
-        using Socket _ = peer;
-        connection.LingerTime = TimeSpan.FromMilliseconds(300);
+        await using LingeringPair pair = await LingeringPair.ConnectAsync(TimeSpan.FromMilliseconds(300));
+        (Socket peer, SocketConnection connection) = (pair.Peer, pair.Connection);
         await connection.Stream.WriteAsync("answer"u8.ToArray());
         await peer.SendAsync(new byte[1000]);
         var clock = Stopwatch.StartNew();
@@ -98,10 +94,8 @@ public sealed class LingeringCloseTests
     [Fact]
     public async Task Abort_ends_a_lingering_close_at_once()
     {
-        await using SocketListener listener = SocketListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        (Socket peer, SocketConnection connection) = await ConnectAsync(listener);
-        using Socket _ = peer;
-        connection.LingerTime = TimeSpan.FromMinutes(5);
+        await using LingeringPair pair = await LingeringPair.ConnectAsync(TimeSpan.FromMinutes(5));
+        (Socket peer, SocketConnection connection) = (pair.Peer, pair.Connection);
         await peer.SendAsync("unread"u8.ToArray());
         ValueTask closing = connection.DisposeAsync();
         Assert.False(closing.IsCompleted);
@@ -114,10 +108,8 @@ public sealed class LingeringCloseTests
     [Fact]
     public async Task Abort_resets_at_once_without_draining()
     {
-        await using SocketListener listener = SocketListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        (Socket peer, SocketConnection connection) = await ConnectAsync(listener);
-        using Socket _ = peer;
-        connection.LingerTime = TimeSpan.FromMinutes(5);
+        await using LingeringPair pair = await LingeringPair.ConnectAsync(TimeSpan.FromMinutes(5));
+        (Socket peer, SocketConnection connection) = (pair.Peer, pair.Connection);
 
         connection.Abort();
 
@@ -129,22 +121,46 @@ public sealed class LingeringCloseTests
     [Fact]
     public async Task Dispose_does_not_linger_once_the_peer_ended_its_stream()
     {
-        await using SocketListener listener = SocketListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        (Socket peer, SocketConnection connection) = await ConnectAsync(listener);
-        using Socket _ = peer;
-        connection.LingerTime = TimeSpan.FromMinutes(5);
+        await using LingeringPair pair = await LingeringPair.ConnectAsync(TimeSpan.FromMinutes(5));
+        (Socket peer, SocketConnection connection) = (pair.Peer, pair.Connection);
         peer.Shutdown(SocketShutdown.Send);
         Assert.Equal(0, await connection.Stream.ReadAsync(new byte[1]).AsTask().WaitAsync(Patience));
 
         await connection.DisposeAsync().AsTask().WaitAsync(Patience);
     }
 
-    private static async Task<(Socket Peer, SocketConnection Connection)> ConnectAsync(SocketListener listener)
+    /// <summary>A listener, a peer socket connected to it, and the accepted connection with the given linger time.</summary>
+    private sealed class LingeringPair : IAsyncDisposable
     {
-        var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        await peer.ConnectAsync(listener.EndPoint).WaitAsync(Patience);
-        SocketConnection connection = (await listener.AcceptAsync().AsTask().WaitAsync(Patience))!;
-        return (peer, connection);
+        private readonly SocketListener _listener;
+
+        private LingeringPair(SocketListener listener, Socket peer, SocketConnection connection)
+        {
+            _listener = listener;
+            Peer = peer;
+            Connection = connection;
+        }
+
+        public Socket Peer { get; }
+
+        public SocketConnection Connection { get; }
+
+        public static async Task<LingeringPair> ConnectAsync(TimeSpan lingerTime)
+        {
+            SocketListener listener = SocketListener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            var peer = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await peer.ConnectAsync(listener.EndPoint).WaitAsync(Patience);
+            SocketConnection connection = (await listener.AcceptAsync().AsTask().WaitAsync(Patience))!;
+            connection.LingerTime = lingerTime;
+            return new LingeringPair(listener, peer, connection);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Peer.Dispose();
+            await Connection.DisposeAsync();
+            await _listener.DisposeAsync();
+        }
     }
 
     // Fills the buffer, then expects a clean end of stream (a reset throws).
