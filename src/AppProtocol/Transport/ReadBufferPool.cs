@@ -22,13 +22,23 @@ internal sealed class ReadBufferPool(MemoryPool<byte>? inner) : MemoryPool<byte>
 
     private int _rented;
 
+    // The owner of the last block given back, kept to wrap the next one: a connection then allocates no owner per frame.
+    private SharedBlock? _spare;
+
     public override int MaxBufferSize => inner?.MaxBufferSize ?? Array.MaxLength;
 
     public override IMemoryOwner<byte> Rent(int minBufferSize = -1)
     {
         int size = Math.Max(minBufferSize, _rented == 0 ? FirstReadSize : ReadSize);
         _rented++;
-        return inner is null ? new SharedBlock(this, ArrayPool<byte>.Shared.Rent(size)) : new InnerBlock(this, inner.Rent(size));
+        if (inner is not null)
+        {
+            return new InnerBlock(this, inner.Rent(size));
+        }
+
+        SharedBlock block = Interlocked.Exchange(ref _spare, null) ?? new SharedBlock(this);
+        block.Take(ArrayPool<byte>.Shared.Rent(size));
+        return block;
     }
 
     protected override void Dispose(bool disposing)
@@ -37,11 +47,14 @@ internal sealed class ReadBufferPool(MemoryPool<byte>? inner) : MemoryPool<byte>
 
     private void Returned() => _rented--;
 
-    private sealed class SharedBlock(ReadBufferPool pool, byte[] array) : IMemoryOwner<byte>
+    /// <summary>Owns one array from <see cref="ArrayPool{T}.Shared"/> at a time; reused once the pipe has disposed it (it never touches an owner after that).</summary>
+    private sealed class SharedBlock(ReadBufferPool pool) : IMemoryOwner<byte>
     {
-        private byte[]? _array = array;
+        private byte[]? _array;
 
         public Memory<byte> Memory => _array ?? throw new ObjectDisposedException(nameof(SharedBlock));
+
+        public void Take(byte[] array) => _array = array;
 
         public void Dispose()
         {
@@ -49,6 +62,7 @@ internal sealed class ReadBufferPool(MemoryPool<byte>? inner) : MemoryPool<byte>
             {
                 ArrayPool<byte>.Shared.Return(array);
                 pool.Returned();
+                Volatile.Write(ref pool._spare, this);
             }
         }
     }
