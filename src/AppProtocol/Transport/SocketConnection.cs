@@ -15,7 +15,7 @@ namespace AppProtocol.Transport;
 /// (for example to wrap it in TLS) or <see cref="Transport"/>, not both. Members that most servers never use
 /// (features table, items, closed token, connection id) are created on first use.
 /// </remarks>
-public sealed partial class SocketConnection : ConnectionContext, IWaitForDataFeature, IConnectionStreamFeature
+public sealed partial class SocketConnection : ConnectionContext, IWaitForDataFeature, IConnectionStreamFeature, IDuplexPipe
 {
     private static long _lastId;
 
@@ -39,6 +39,8 @@ public sealed partial class SocketConnection : ConnectionContext, IWaitForDataFe
     private readonly Socket _socket;
     private readonly MemoryPool<byte>? _memoryPool;
     private IDuplexPipe? _transport;
+    private SocketPipeReader? _input;
+    private SocketPipeWriter? _output;
     private bool _waitsOutsidePipe;
     private IDictionary<object, object?>? _items;
     private CancellationTokenSource? _closed;
@@ -77,13 +79,29 @@ public sealed partial class SocketConnection : ConnectionContext, IWaitForDataFe
     /// <summary>The connection's stream; disposing it closes the socket. A broken connection fails with <see cref="IOException"/>, as <see cref="NetworkStream"/> does.</summary>
     public Stream Stream { get; }
 
-    /// <summary>A duplex pipe over <see cref="Stream"/>, created on first use.</summary>
+    /// <summary>A duplex pipe straight over the socket, created on first use.</summary>
     /// <remarks>Its reader waits with a zero-byte read before renting a buffer, unless the <see cref="IWaitForDataFeature"/> was asked for first: its user waits that way itself.</remarks>
     public override IDuplexPipe Transport
     {
-        get => _transport ??= StreamDuplexPipe.Create(Stream, _memoryPool, zeroByteReads: !_waitsOutsidePipe);
+        get
+        {
+            if (_transport is null)
+            {
+                _input = new SocketPipeReader(_stream, _memoryPool, zeroByteReads: !_waitsOutsidePipe);
+                _output = new SocketPipeWriter(_stream, _memoryPool);
+                _transport = this;
+            }
+
+            return _transport;
+        }
+
         set => _transport = value;
     }
+
+    // The connection is its own pipe: one object fewer per connection.
+    PipeReader IDuplexPipe.Input => _input ?? throw new InvalidOperationException("The transport was replaced.");
+
+    PipeWriter IDuplexPipe.Output => _output ?? throw new InvalidOperationException("The transport was replaced.");
 
     /// <inheritdoc/>
     public override string ConnectionId

@@ -61,6 +61,29 @@ internal sealed class SocketStream : Stream
         return new ValueTask<int>(received);
     }
 
+    /// <summary>Receives what has arrived without waiting: false when nothing has; a received end of stream is 0 bytes.</summary>
+    /// <exception cref="IOException">The connection is broken.</exception>
+    internal bool TryReceive(Span<byte> buffer, out int received)
+    {
+        received = _socket.Receive(buffer, SocketFlags.None, out SocketError error);
+        if (error == SocketError.WouldBlock)
+        {
+            return false;
+        }
+
+        if (error != SocketError.Success)
+        {
+            throw Wrap(new SocketException((int)error));
+        }
+
+        if (received == 0)
+        {
+            _receivedEnd = true;
+        }
+
+        return true;
+    }
+
     /// <summary>
     /// Once the sending side is shut, reads and discards what the peer still sends until it ends its stream, until
     /// <paramref name="limit"/> bytes, or until <paramref name="time"/> has passed, whichever comes first; never throws.
