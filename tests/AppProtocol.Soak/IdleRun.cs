@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using AppProtocol.Server;
 using AppProtocol.Transport;
-using AppServer;
 
 namespace AppProtocol.Soak;
 
@@ -49,7 +48,7 @@ public static class IdleRun
             },
         };
         options.Listen.Add(ListenAddress.Tcp("127.0.0.1", 0));
-        await using var server = new FrameServer(options, new AppRequestHandler().HandleAsync);
+        await using var server = new FrameServer(options, SoakHandler.HandleAsync);
         await server.StartAsync(cancellationToken);
 
         long heapBefore = GC.GetTotalMemory(forceFullCollection: true);

@@ -5,7 +5,6 @@ using AppProtocol.Framing;
 using AppProtocol.Json;
 using AppProtocol.Server;
 using AppProtocol.Transport;
-using AppServer;
 
 namespace AppProtocol.Soak;
 
@@ -29,7 +28,7 @@ public static class SoakRun
     {
         var options = new FrameServerOptions { FrameTimeout = FrameTimeout, Backlog = 4096, MaxConcurrentConnections = connections * 2 };
         options.Listen.Add(ListenAddress.Tcp("127.0.0.1", 0));
-        await using var server = new FrameServer(options, new AppRequestHandler().HandleAsync);
+        await using var server = new FrameServer(options, SoakHandler.HandleAsync);
         await server.StartAsync(cancellationToken);
         EndPoint endPoint = server.EndPoints[0];
         long answered = 0, lost = 0, mismatched = 0, misbehaviours = 0, misbehaviourFailures = 0;
@@ -51,8 +50,8 @@ public static class SoakRun
                         return;
                     }
 
-                    AppResponse? response = JsonFrameReader.Read(answer.Value, AppJsonContext.Default.AppResponse);
-                    Interlocked.Increment(ref response?.Result == $"No match for '{value}'." ? ref answered : ref mismatched);
+                    SoakResponse? response = JsonFrameReader.Read(answer.Value, SoakJsonContext.Default.SoakResponse);
+                    Interlocked.Increment(ref response?.Result == value ? ref answered : ref mismatched);
                 }
             }
             catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException)
@@ -115,7 +114,7 @@ public static class SoakRun
     private static byte[] Search(string value)
     {
         var output = new ArrayBufferWriter<byte>();
-        JsonFrameWriter.Write(output, new AppRequest { Action = "search", Value = value }, AppJsonContext.Default.AppRequest);
+        JsonFrameWriter.Write(output, new SoakRequest("search", value), SoakJsonContext.Default.SoakRequest);
         return output.WrittenSpan.ToArray();
     }
 }

@@ -1,9 +1,7 @@
 using AppProtocol.Framing;
-using AppProtocol.Samples;
 using AppProtocol.Server;
 using AppProtocol.Tests.Server;
 using AppProtocol.Tests.Support;
-using AppServer;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Time.Testing;
 
@@ -13,19 +11,19 @@ namespace AppProtocol.Tests.AspNetCore;
 public sealed class UseAppProtocolTests
 {
     [Fact]
-    public async Task Serves_the_sample_application()
+    public async Task Serves_json_and_binary_requests()
     {
-        await using KestrelHost host = await KestrelHost.StartAsync(l => l.UseAppProtocol(new AppRequestHandler().HandleAsync));
+        await using KestrelHost host = await KestrelHost.StartAsync(l => l.UseAppProtocol(SearchHandler.Handler));
         await using RawClient client = await RawClient.ConnectAsync(host.EndPoint);
 
         Assert.Equal("Follow the white rabbit. \U0001F430", Requests.Result(await client.ExchangeAsync(Requests.Search("morpheus"))));
-        Assert.Equal("First 10 bytes of request: 0123456789", Requests.Text(await client.ExchangeAsync(Requests.Binary("0123456789abc"))));
+        Assert.Equal("0123456789abc", Requests.Text(await client.ExchangeAsync(Requests.Binary("0123456789abc"))));
     }
 
     [Fact]
     public async Task Pipelined_requests_are_answered_in_order()
     {
-        await using KestrelHost host = await KestrelHost.StartAsync(l => l.UseAppProtocol(new AppRequestHandler().HandleAsync));
+        await using KestrelHost host = await KestrelHost.StartAsync(l => l.UseAppProtocol(SearchHandler.Handler));
         await using RawClient client = await RawClient.ConnectAsync(host.EndPoint);
 
         await client.SendAsync((byte[])[.. Requests.Search("morpheus"), .. Requests.Search("ring"), .. Requests.Search("nope")]);
@@ -38,7 +36,7 @@ public sealed class UseAppProtocolTests
     [Fact]
     public async Task A_bad_frame_closes_only_its_connection()
     {
-        await using KestrelHost host = await KestrelHost.StartAsync(l => l.UseAppProtocol(new AppRequestHandler().HandleAsync));
+        await using KestrelHost host = await KestrelHost.StartAsync(l => l.UseAppProtocol(SearchHandler.Handler));
         await using RawClient bad = await RawClient.ConnectAsync(host.EndPoint);
         await using RawClient good = await RawClient.ConnectAsync(host.EndPoint);
 
@@ -64,7 +62,7 @@ public sealed class UseAppProtocolTests
         var clock = new FakeTimeProvider();
         var log = new LogSignal();
         await using KestrelHost host = await KestrelHost.StartAsync(
-            l => l.UseAppProtocol(new AppRequestHandler().HandleAsync, app =>
+            l => l.UseAppProtocol(SearchHandler.Handler, app =>
             {
                 app.Options.TimeProvider = clock;
                 app.Options.IdleTimeout = TimeSpan.FromSeconds(30);
@@ -87,7 +85,7 @@ public sealed class UseAppProtocolTests
     public async Task Kestrel_connection_limits_still_apply()
     {
         await using KestrelHost host = await KestrelHost.StartAsync(
-            l => l.UseAppProtocol(new AppRequestHandler().HandleAsync),
+            l => l.UseAppProtocol(SearchHandler.Handler),
             kestrelOptions: k => k.Limits.MaxConcurrentConnections = 1);
         await using RawClient first = await RawClient.ConnectAsync(host.EndPoint);
         Assert.Equal("No match for 'a'.", Requests.Result(await first.ExchangeAsync(Requests.Search("a"))));
@@ -101,7 +99,7 @@ public sealed class UseAppProtocolTests
     [Fact]
     public async Task HTTP_on_another_endpoint_of_the_same_application_still_works()
     {
-        await using KestrelHost host = await KestrelHost.StartAsync(l => l.UseAppProtocol(new AppRequestHandler().HandleAsync), http: true);
+        await using KestrelHost host = await KestrelHost.StartAsync(l => l.UseAppProtocol(SearchHandler.Handler), http: true);
         using var http = new HttpClient { BaseAddress = host.HttpBase, Timeout = TimeSpan.FromSeconds(10) };
         await using RawClient client = await RawClient.ConnectAsync(host.EndPoint);
 
@@ -120,7 +118,7 @@ public sealed class UseAppProtocolTests
         {
             entered.TrySetResult();
             await release.Task;
-            exchange.Respond(FrameHeader.Binary(SampleContentTypes.ServerBinary, 4), "done"u8);
+            exchange.Respond(FrameHeader.Binary("binary/test", 4), "done"u8);
         };
         await using KestrelHost host = await KestrelHost.StartAsync(l => l.UseAppProtocol(slow));
         await using RawClient idle = await RawClient.ConnectAsync(host.EndPoint);

@@ -15,7 +15,10 @@ using AppProtocol.Transport;
 
 namespace AppProtocol.Tests.EndToEnd;
 
-/// <summary>The library's client against the library's server (serving the sample application), over every transport.</summary>
+/// <summary>
+/// The library's client against the library's server over every transport: the reference cases served by the sample
+/// application (its answers are the reference server's), the rest by the tests' own <see cref="SearchHandler"/>.
+/// </summary>
 public sealed class ClientServerTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
@@ -65,7 +68,7 @@ public sealed class ClientServerTests
         await EveryReferenceCase(configure, ep => Tls(ep, TestCertificates.Client));
         Assert.Equal(TestCertificates.Client.Subject, seenClient);
 
-        await using TestServer server = await TestServer.StartAsync(configure);
+        await using TestServer server = await TestServer.StartAsync(SearchHandler.Handler, configure);
         await using var anonymous = new FrameClient(Tls(server.EndPoint, clientCertificate: null));
         await Assert.ThrowsAsync<FrameClientException>(async () => await anonymous.SendAsync(Search("morpheus")).AsTask().WaitAsync(Patience));
     }
@@ -74,7 +77,7 @@ public sealed class ClientServerTests
     public async Task Keep_alive_uses_one_connection_for_many_requests()
     {
         int opened = 0;
-        await using TestServer server = await TestServer.StartAsync(o => o.ConnectionOpened = (_, _) => Interlocked.Increment(ref opened));
+        await using TestServer server = await TestServer.StartAsync(SearchHandler.Handler, o => o.ConnectionOpened = (_, _) => Interlocked.Increment(ref opened));
         await using var client = new FrameClient(Tcp("127.0.0.1", server.EndPoint));
 
         for (int i = 0; i < 50; i++)
@@ -88,7 +91,7 @@ public sealed class ClientServerTests
     [Fact]
     public async Task Concurrent_callers_on_one_client_are_pipelined_and_each_gets_its_own_answer()
     {
-        await using TestServer server = await TestServer.StartAsync();
+        await using TestServer server = await TestServer.StartAsync(SearchHandler.Handler);
         await using var client = new FrameClient(Tcp("127.0.0.1", server.EndPoint));
 
         string[] answers = await Task.WhenAll(Enumerable.Range(0, 200).Select(async i => Result(await client.SendAsync(Search($"p{i}")))))
@@ -101,7 +104,7 @@ public sealed class ClientServerTests
     public async Task Hundreds_of_clients_at_once_are_all_served()
     {
         var failures = new ConcurrentBag<string>();
-        await using TestServer server = await TestServer.StartAsync();
+        await using TestServer server = await TestServer.StartAsync(SearchHandler.Handler);
 
         await Task.WhenAll(Enumerable.Range(0, 300).Select(async i =>
         {
@@ -124,7 +127,7 @@ public sealed class ClientServerTests
     public async Task Against_a_server_that_closes_after_each_answer_every_request_reconnects_transparently()
     {
         int opened = 0;
-        await using TestServer server = await TestServer.StartAsync(o =>
+        await using TestServer server = await TestServer.StartAsync(SearchHandler.Handler, o =>
         {
             o.CloseAfterResponse = true;
             o.ConnectionOpened = (_, _) => Interlocked.Increment(ref opened);
@@ -142,7 +145,7 @@ public sealed class ClientServerTests
     [Fact]
     public async Task A_client_that_sends_garbage_is_dropped_while_a_good_client_is_served()
     {
-        await using TestServer server = await TestServer.StartAsync();
+        await using TestServer server = await TestServer.StartAsync(SearchHandler.Handler);
         await using var good = new FrameClient(Tcp("127.0.0.1", server.EndPoint));
         Assert.Equal("No match for 'before'.", Result(await good.SendAsync(Search("before"))));
 
@@ -155,9 +158,10 @@ public sealed class ClientServerTests
         Assert.Equal("No match for 'after'.", Result(await good.SendAsync(Search("after")).AsTask().WaitAsync(Patience)));
     }
 
+    /// <summary>Every reference case through the library's client and server: the sample application answers, as the reference server does.</summary>
     private static async Task EveryReferenceCase(Action<FrameServerOptions> configure, Func<EndPoint, FrameClientOptions> client)
     {
-        await using TestServer server = await TestServer.StartAsync(configure);
+        await using TestServer server = await TestServer.StartAsync(new AppServer.AppRequestHandler().HandleAsync, configure);
         await using var frameClient = new FrameClient(client(server.EndPoint));
 
         foreach ((ReferenceVectors.Vector request, ReferenceVectors.Vector response) in ReferenceCases())

@@ -1,9 +1,8 @@
 using System.IO.Pipelines;
 using AppProtocol.Framing;
 using AppProtocol.Pipelines;
-using AppProtocol.Samples;
 using AppProtocol.Tests.Server;
-using AppServer;
+using AppProtocol.Tests.Support;
 
 namespace AppProtocol.Tests.Hostile;
 
@@ -19,7 +18,7 @@ public class RegressionTests
     [Fact]
     public async Task Bad_frame_closes_without_resynchronising_and_the_next_connection_works()
     {
-        await using TestServer server = await TestServer.StartAsync();
+        await using TestServer server = await TestServer.StartAsync(SearchHandler.Handler);
         await using (RawClient client = await server.ConnectAsync())
         {
             // A valid frame right behind the bad one must not be parsed: the parser state is gone with the connection.
@@ -35,14 +34,13 @@ public class RegressionTests
     public async Task Handler_and_closed_callback_exceptions_do_not_take_the_server_down()
     {
         var tracker = new ConnectionTracker();
-        var app = new AppRequestHandler();
         await using TestServer server = await TestServer.StartAsync(
+            (exchange, ct) => Requests.Text(exchange.Request) == "boom" ? throw new InvalidOperationException("handler") : SearchHandler.HandleAsync(exchange, ct),
             o =>
             {
                 o.ConnectionClosed = (_, _) => throw new InvalidOperationException("callback");
                 tracker.Attach(o);
-            },
-            (exchange, ct) => Requests.Text(exchange.Request) == "boom" ? throw new InvalidOperationException("handler") : app.HandleAsync(exchange, ct));
+            });
 
         for (int i = 0; i < 3; i++)
         {
@@ -59,7 +57,7 @@ public class RegressionTests
     public async Task Connection_slots_are_not_leaked_when_the_closed_callback_throws()
     {
         var tracker = new ConnectionTracker();
-        await using TestServer server = await TestServer.StartAsync(o =>
+        await using TestServer server = await TestServer.StartAsync(SearchHandler.Handler, o =>
         {
             o.MaxConcurrentConnections = 2;
             o.ConnectionClosed = (_, _) => throw new InvalidOperationException("callback");
@@ -83,24 +81,23 @@ public class RegressionTests
     public async Task Zero_length_content_is_delivered()
     {
         var seen = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var app = new AppRequestHandler();
-        await using TestServer server = await TestServer.StartAsync(handler: (exchange, ct) =>
+        await using TestServer server = await TestServer.StartAsync((exchange, ct) =>
         {
             seen.TrySetResult(exchange.Request.Content.Length);
-            return app.HandleAsync(exchange, ct);
+            return SearchHandler.HandleAsync(exchange, ct);
         });
         await using RawClient client = await server.ConnectAsync();
 
         Frame answer = await client.ExchangeAsync(Requests.Binary([]));
 
         Assert.Equal(0, await seen.Task.WaitAsync(Patience));
-        Assert.Equal("First 10 bytes of request: ", Requests.Text(answer));
+        Assert.Equal((SearchHandler.EchoContentType, 0), (answer.Header.ContentType, answer.Content.Length));
     }
 
     [Fact]
     public async Task Burst_of_connects_is_served_or_cleanly_refused_and_the_accept_loop_survives()
     {
-        await using TestServer server = await TestServer.StartAsync(o => o.MaxConcurrentConnections = BurstConnects / 2);
+        await using TestServer server = await TestServer.StartAsync(SearchHandler.Handler, o => o.MaxConcurrentConnections = BurstConnects / 2);
         byte[] request = Requests.Search("a");
 
         async Task<bool> OneAsync()
@@ -128,7 +125,7 @@ public class RegressionTests
     public async Task Huge_claimed_length_with_few_bytes_allocates_nothing_near_the_claim()
     {
         const int Claimed = 16 * 1024 * 1024;
-        await using TestServer server = await TestServer.StartAsync(o => o.Limits = FrameLimits.Default with { MaxContentLength = Claimed });
+        await using TestServer server = await TestServer.StartAsync(SearchHandler.Handler, o => o.Limits = FrameLimits.Default with { MaxContentLength = Claimed });
         await using RawClient warm = await server.ConnectAsync();
         await warm.ExchangeAsync(Requests.Search("a"));
         await using RawClient client = await server.ConnectAsync();
@@ -166,19 +163,18 @@ public class RegressionTests
     public async Task Client_that_never_reads_a_large_response_harms_no_one_and_does_not_hang_shutdown()
     {
         byte[] large = new byte[1024 * 1024];
-        var app = new AppRequestHandler();
         TestServer server = await TestServer.StartAsync(
-            o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(300),
             (exchange, ct) =>
             {
                 if (Requests.Text(exchange.Request) != "large")
                 {
-                    return app.HandleAsync(exchange, ct);
+                    return SearchHandler.HandleAsync(exchange, ct);
                 }
 
-                exchange.Respond(FrameHeader.Binary(SampleContentTypes.ServerBinary, large.Length), large);
+                exchange.Respond(FrameHeader.Binary("binary/test", large.Length), large);
                 return ValueTask.CompletedTask;
-            });
+            },
+            o => o.ShutdownTimeout = TimeSpan.FromMilliseconds(300));
         await using RawClient greedy = await server.ConnectAsync();
         byte[] requests = [.. Enumerable.Repeat(Requests.Binary("large"), 64).SelectMany(r => r)];
         await greedy.SendAsync(requests);

@@ -1,5 +1,6 @@
 using AppProtocol.Framing;
 using AppProtocol.Tests.Server;
+using AppProtocol.Tests.Support;
 
 namespace AppProtocol.Tests.Hostile;
 
@@ -18,7 +19,7 @@ public class SocketHostileInputTests
         HostileClient hostile = HostileClients.All[name];
         var tracker = new ConnectionTracker();
         var pool = new CountingMemoryPool();
-        await using TestServer server = await TestServer.StartAsync(o =>
+        await using TestServer server = await TestServer.StartAsync(SearchHandler.Handler, o =>
         {
             tracker.Attach(o);
             o.MemoryPool = pool;

@@ -17,7 +17,7 @@ public class HandlerContextTests
     {
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using TestServer server = await TestServer.StartAsync(handler: async (_, ct) =>
+        await using TestServer server = await TestServer.StartAsync(async (_, ct) =>
         {
             entered.SetResult();
             await using (ct.Register(cancelled.SetResult))
@@ -39,7 +39,7 @@ public class HandlerContextTests
     public async Task Pipelined_requests_behind_a_slow_handler_do_not_cancel_it()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using TestServer server = await TestServer.StartAsync(handler: async (exchange, ct) =>
+        await using TestServer server = await TestServer.StartAsync(async (exchange, ct) =>
         {
             if (Requests.Text(exchange.Request) == "slow")
             {
@@ -62,18 +62,18 @@ public class HandlerContextTests
     public async Task Handler_sees_the_client_certificate_under_mutual_tls()
     {
         await using TestServer server = await TestServer.StartAsync(
-            o => o.Listen.Add(ListenAddress.Tcp("127.0.0.1", 0).WithTls(new SslServerAuthenticationOptions
-            {
-                ServerCertificate = TestCertificates.Server,
-                ClientCertificateRequired = true,
-                RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null,
-            })),
             (exchange, _) =>
             {
                 string seen = $"{exchange.Connection.ClientCertificate?.Thumbprint} {exchange.Connection.TlsProtocol}";
                 exchange.Respond(FrameHeader.Binary("binary/test", Encoding.UTF8.GetByteCount(seen)), Encoding.UTF8.GetBytes(seen));
                 return ValueTask.CompletedTask;
-            });
+            },
+            o => o.Listen.Add(ListenAddress.Tcp("127.0.0.1", 0).WithTls(new SslServerAuthenticationOptions
+            {
+                ServerCertificate = TestCertificates.Server,
+                ClientCertificateRequired = true,
+                RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null,
+            })));
         await using RawClient client = await RawClient.ConnectTlsAsync(server.EndPoint, new SslClientAuthenticationOptions
         {
             TargetHost = "localhost",
@@ -93,7 +93,7 @@ public class ErrorReplyClientTests
     [Fact]
     public async Task FrameClient_surfaces_error_replies_as_typed_exceptions_and_keeps_the_connection()
     {
-        await using TestServer server = await TestServer.StartAsync(handler: (exchange, _) =>
+        await using TestServer server = await TestServer.StartAsync((exchange, _) =>
         {
             switch (Requests.Text(exchange.Request))
             {

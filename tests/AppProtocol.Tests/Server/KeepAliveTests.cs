@@ -1,16 +1,17 @@
 using System.Buffers;
 using AppProtocol.Framing;
-using AppProtocol.Samples;
+using AppProtocol.Tests.Support;
 
 namespace AppProtocol.Tests.Server;
 
+/// <summary>Keep-alive, pipelining and closing after a response, on the in-memory transport.</summary>
 public class KeepAliveTests
 {
     [Fact]
     public async Task Serves_many_exchanges_on_one_connection()
     {
-        await using TestServer server = await TestServer.StartAsync();
-        await using RawClient client = await server.ConnectAsync();
+        await using InMemoryServer server = await InMemoryServer.StartAsync(SearchHandler.Handler);
+        await using InMemoryServer.Client client = await server.ConnectAsync();
 
         for (int i = 0; i < 20; i++)
         {
@@ -21,25 +22,25 @@ public class KeepAliveTests
     [Fact]
     public async Task Answers_pipelined_requests_in_one_write_in_order()
     {
-        await using TestServer server = await TestServer.StartAsync();
-        await using RawClient client = await server.ConnectAsync();
+        await using InMemoryServer server = await InMemoryServer.StartAsync(SearchHandler.Handler);
+        await using InMemoryServer.Client client = await server.ConnectAsync();
 
         await client.SendAsync(Enumerable.Range(0, 200).SelectMany(i => Requests.Binary($"{i:D4}")).ToArray());
 
         for (int i = 0; i < 200; i++)
         {
-            Assert.Equal($"First 10 bytes of request: {i:D4}", Requests.Text((await client.ReadFrameAsync())!.Value));
+            Assert.Equal($"{i:D4}", Requests.Text((await client.ReadAsync())!.Value));
         }
     }
 
     [Fact]
     public async Task Serves_one_request_per_connection_clients_like_the_reference()
     {
-        await using TestServer server = await TestServer.StartAsync();
+        await using InMemoryServer server = await InMemoryServer.StartAsync(SearchHandler.Handler);
 
         for (int i = 0; i < 5; i++)
         {
-            RawClient client = await server.ConnectAsync();
+            InMemoryServer.Client client = await server.ConnectAsync();
             await using (client)
             {
                 Assert.Equal("Follow the white rabbit. \U0001F430", Requests.Result(await client.ExchangeAsync(Requests.Search("morpheus"))));
@@ -52,25 +53,25 @@ public class KeepAliveTests
     [Fact]
     public async Task CloseAfterResponse_closes_after_first_answer_leaving_pipelined_rest_unanswered()
     {
-        await using TestServer server = await TestServer.StartAsync(o => o.CloseAfterResponse = true);
-        await using RawClient client = await server.ConnectAsync();
+        await using InMemoryServer server = await InMemoryServer.StartAsync(SearchHandler.Handler, b => b.Options.CloseAfterResponse = true);
+        await using InMemoryServer.Client client = await server.ConnectAsync();
 
         await client.SendAsync((byte[])[.. Requests.Search("ring"), .. Requests.Search("morpheus")]);
 
-        Assert.Equal("In the caves beneath the Misty Mountains. \U0001F48D", Requests.Result((await client.ReadFrameAsync())!.Value));
+        Assert.Equal("In the caves beneath the Misty Mountains. \U0001F48D", Requests.Result((await client.ReadAsync())!.Value));
         await client.AssertClosedByServerAsync();
     }
 
     [Fact]
     public async Task Handler_can_close_after_its_response()
     {
-        await using TestServer server = await TestServer.StartAsync(handler: (exchange, _) =>
+        await using InMemoryServer server = await InMemoryServer.StartAsync((exchange, _) =>
         {
-            exchange.Respond(FrameHeader.Binary(SampleContentTypes.ServerBinary, 2), "ok"u8);
+            exchange.Respond(FrameHeader.Binary("binary/test", 2), "ok"u8);
             exchange.CloseAfterResponse();
             return ValueTask.CompletedTask;
         });
-        await using RawClient client = await server.ConnectAsync();
+        await using InMemoryServer.Client client = await server.ConnectAsync();
 
         Assert.Equal("ok", Requests.Text(await client.ExchangeAsync(Requests.Binary("x"))));
         await client.AssertClosedByServerAsync();
@@ -80,15 +81,15 @@ public class KeepAliveTests
     public async Task Serves_a_request_of_the_maximum_content_length()
     {
         const int Size = 1024 * 1024;
-        await using TestServer server = await TestServer.StartAsync(
-            o => o.Limits = new FrameLimits { MaxContentLength = Size },
+        await using InMemoryServer server = await InMemoryServer.StartAsync(
             (exchange, _) =>
             {
                 byte[] length = BitConverter.GetBytes(exchange.Request.Content.Length);
-                exchange.Respond(FrameHeader.Binary(SampleContentTypes.ServerBinary, length.Length), length);
+                exchange.Respond(FrameHeader.Binary("binary/test", length.Length), length);
                 return ValueTask.CompletedTask;
-            });
-        await using RawClient client = await server.ConnectAsync();
+            },
+            b => b.Options.Limits = new FrameLimits { MaxContentLength = Size });
+        await using InMemoryServer.Client client = await server.ConnectAsync();
 
         Frame answer = await client.ExchangeAsync(Requests.Binary(new byte[Size]));
 
@@ -98,8 +99,8 @@ public class KeepAliveTests
     [Fact]
     public async Task Serves_hundreds_of_clients_at_once()
     {
-        await using TestServer server = await TestServer.StartAsync();
-        RawClient[] clients = await Task.WhenAll(Enumerable.Range(0, 300).Select(_ => server.ConnectAsync()));
+        await using InMemoryServer server = await InMemoryServer.StartAsync(SearchHandler.Handler);
+        InMemoryServer.Client[] clients = await Task.WhenAll(Enumerable.Range(0, 300).Select(_ => server.ConnectAsync()));
         try
         {
             // Every connection is open at once, then each one does two exchanges concurrently with the others.
@@ -111,7 +112,7 @@ public class KeepAliveTests
 
             for (int i = 0; i < clients.Length; i++)
             {
-                Assert.Equal([$"First 10 bytes of request: a{i}", $"First 10 bytes of request: b{i}"], results[i]);
+                Assert.Equal([$"a{i}", $"b{i}"], results[i]);
             }
 
             Assert.Equal(300, server.Server.ActiveConnections);
@@ -123,17 +124,18 @@ public class KeepAliveTests
     }
 }
 
+/// <summary>The <c>"connection": "close"</c> member of the last response, on the in-memory transport.</summary>
 public class LastResponseTests
 {
     [Fact]
     public async Task The_last_response_before_a_close_says_so_and_reference_peers_still_read_it()
     {
-        await using TestServer server = await TestServer.StartAsync(o => o.CloseAfterResponse = true);
-        await using RawClient client = await server.ConnectAsync();
+        await using InMemoryServer server = await InMemoryServer.StartAsync(SearchHandler.Handler, b => b.Options.CloseAfterResponse = true);
+        await using InMemoryServer.Client client = await server.ConnectAsync();
 
-        AppProtocol.Framing.Frame answer = await client.ExchangeAsync(Requests.Search("morpheus"));
+        Frame answer = await client.ExchangeAsync(Requests.Search("morpheus"));
 
-        Assert.True(AppProtocol.Framing.ConnectionMember.IsClose(answer.Header));
+        Assert.True(ConnectionMember.IsClose(answer.Header));
         Assert.Equal("Follow the white rabbit. \U0001F430", Requests.Result(answer));
         await client.AssertClosedByServerAsync();
     }
@@ -141,12 +143,12 @@ public class LastResponseTests
     [Fact]
     public async Task A_keep_alive_response_does_not_announce_a_close()
     {
-        await using TestServer server = await TestServer.StartAsync();
-        await using RawClient client = await server.ConnectAsync();
+        await using InMemoryServer server = await InMemoryServer.StartAsync(SearchHandler.Handler);
+        await using InMemoryServer.Client client = await server.ConnectAsync();
 
-        AppProtocol.Framing.Frame answer = await client.ExchangeAsync(Requests.Search("morpheus"));
+        Frame answer = await client.ExchangeAsync(Requests.Search("morpheus"));
 
-        Assert.False(AppProtocol.Framing.ConnectionMember.IsClose(answer.Header));
+        Assert.False(ConnectionMember.IsClose(answer.Header));
         Assert.Null(answer.Header.ExtraMembers);
     }
 }

@@ -15,7 +15,7 @@ public class LoggingTests
         await using InMemoryServer server = await InMemoryServer.StartAsync(
             (exchange, _) => Requests.Text(exchange.Request) == "x"
                 ? throw new InvalidOperationException("handler broke")
-                : new AppServer.AppRequestHandler().HandleAsync(exchange, default),
+                : SearchHandler.HandleAsync(exchange, default),
             b =>
             {
                 b.LoggerFactory = log;

@@ -1,3 +1,5 @@
+using AppProtocol.Tests.Support;
+
 namespace AppProtocol.Tests.Server;
 
 /// <summary>The AppProtocol meter's instruments, on the in-memory transport.</summary>
@@ -9,7 +11,7 @@ public class MetricsTests
         using var metrics = new MetricsRecorder();
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         int closedCount = 0;
-        await using InMemoryServer server = await InMemoryServer.StartAsync(new AppServer.AppRequestHandler().HandleAsync, b =>
+        await using InMemoryServer server = await InMemoryServer.StartAsync(SearchHandler.Handler, b =>
         {
             b.Options.MeterFactory = metrics.Factory;
             b.Options.ConnectionClosed = (_, _) =>

@@ -76,7 +76,7 @@ public class OptionsBindingTests
     {
         var options = new FrameServerOptions { CloseAfterResponse = false };
         options.Listen.Add(AppProtocol.Transport.ListenAddress.Tcp("127.0.0.1", 0));
-        await using var server = new FrameServer(options, new AppServer.AppRequestHandler().HandleAsync);
+        await using var server = new FrameServer(options, AppProtocol.Tests.Support.SearchHandler.Handler);
         options.CloseAfterResponse = true;
         await server.StartAsync();
         await using RawClient client = await RawClient.ConnectAsync(server.EndPoints[0]);
@@ -113,7 +113,7 @@ public class CertificateFileTests
             }
 
             FrameServerOptions options = new ConfigurationBuilder().AddInMemoryCollection(values).Build().Get<FrameServerOptions>()!;
-            await using var server = new FrameServer(options, new AppServer.AppRequestHandler().HandleAsync);
+            await using var server = new FrameServer(options, AppProtocol.Tests.Support.SearchHandler.Handler);
             await server.StartAsync();
             await using RawClient client = await RawClient.ConnectTlsAsync(server.EndPoints[0], new System.Net.Security.SslClientAuthenticationOptions
             {

@@ -4,7 +4,10 @@ using AppProtocol.Tests.Framing;
 
 namespace AppProtocol.Tests.Server;
 
-/// <summary>Every case of SPEC section 3: the reference client's request bytes replayed, the answer compared to the reference server's.</summary>
+/// <summary>
+/// Every case of SPEC section 3: the reference client's request bytes replayed to the sample application (the
+/// subject here), the answer compared to the reference server's.
+/// </summary>
 public class ReferenceCaseTests
 {
     public static TheoryData<string> Cases() => new(CaseNames());
@@ -16,7 +19,7 @@ public class ReferenceCaseTests
     [MemberData(nameof(Cases))]
     public async Task Answers_reference_request_as_reference_server_does(string name)
     {
-        await using TestServer server = await TestServer.StartAsync();
+        await using TestServer server = await TestServer.StartAsync(new AppServer.AppRequestHandler().HandleAsync);
         await using RawClient client = await server.ConnectAsync();
 
         Frame answer = await client.ExchangeAsync(ReferenceVectors.Get(name + "/request").Bytes);
@@ -27,7 +30,7 @@ public class ReferenceCaseTests
     [Fact]
     public async Task Answers_every_reference_request_pipelined_on_one_connection_in_order()
     {
-        await using TestServer server = await TestServer.StartAsync();
+        await using TestServer server = await TestServer.StartAsync(new AppServer.AppRequestHandler().HandleAsync);
         await using RawClient client = await server.ConnectAsync();
         string[] names = CaseNames();
 

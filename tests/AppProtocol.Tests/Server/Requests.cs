@@ -3,10 +3,11 @@ using System.Text;
 using AppProtocol.Framing;
 using AppProtocol.Json;
 using AppProtocol.Samples;
+using AppProtocol.Tests.Support;
 
 namespace AppProtocol.Tests.Server;
 
-/// <summary>Request frames for the tests, as bytes.</summary>
+/// <summary>Request frames for the tests, as bytes, in the reference's format (<c>{"action": "search", "value": ...}</c>, or binary).</summary>
 public static class Requests
 {
     public static byte[] Binary(string content) => Binary(Encoding.UTF8.GetBytes(content));
@@ -21,7 +22,7 @@ public static class Requests
     public static byte[] Search(string value)
     {
         var output = new ArrayBufferWriter<byte>();
-        JsonFrameWriter.Write(output, new AppServer.AppRequest { Action = "search", Value = value }, AppServer.AppJsonContext.Default.AppRequest);
+        JsonFrameWriter.Write(output, new SearchRequest("search", value), TestJsonContext.Default.SearchRequest);
         return output.WrittenSpan.ToArray();
     }
 
@@ -33,5 +34,6 @@ public static class Requests
     /// <summary>The error code of an error reply, or null for an ordinary frame.</summary>
     public static string? Error(Frame frame) => FrameErrors.TryGetError(frame.Header, out string code, out _) ? code : null;
 
-    public static string Result(Frame frame) => JsonFrameReader.Read(frame, AppServer.AppJsonContext.Default.AppResponse)!.Result;
+    /// <summary>The <c>result</c> member of a JSON answer (the tests' <see cref="SearchHandler"/>'s, or the sample's: the same format).</summary>
+    public static string Result(Frame frame) => JsonFrameReader.Read(frame, TestJsonContext.Default.SearchResponse)!.Result;
 }

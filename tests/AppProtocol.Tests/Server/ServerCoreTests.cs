@@ -1,7 +1,7 @@
 using System.Text;
 using AppProtocol.Framing;
 using AppProtocol.Server;
-using AppServer;
+using AppProtocol.Tests.Support;
 using Microsoft.AspNetCore.Connections;
 
 namespace AppProtocol.Tests.Server;
@@ -12,22 +12,23 @@ public class ServerCoreTests
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
 
     [Fact]
-    public async Task Sample_handler_answers_over_the_in_memory_transport()
+    public async Task Handler_answers_json_and_binary_requests_over_the_in_memory_transport()
     {
-        await using InMemoryServer server = await InMemoryServer.StartAsync(new AppRequestHandler().HandleAsync);
+        await using InMemoryServer server = await InMemoryServer.StartAsync(SearchHandler.Handler);
         await using InMemoryServer.Client client = await server.ConnectAsync();
 
         Assert.Equal("Follow the white rabbit. \U0001F430", Requests.Result(await client.ExchangeAsync(Requests.Search("morpheus"))));
-        Assert.Equal("First 10 bytes of request: foobar", Requests.Text(await client.ExchangeAsync(Requests.Binary("foobar"))));
+        Frame echoed = await client.ExchangeAsync(Requests.Binary("foobar"));
+        Assert.Equal((SearchHandler.EchoContentType, "foobar"), (echoed.Header.ContentType, Requests.Text(echoed)));
     }
 
     [Fact]
     public async Task Pipelined_requests_over_the_in_memory_transport_are_answered_in_order()
     {
-        await using InMemoryServer server = await InMemoryServer.StartAsync(new AppRequestHandler().HandleAsync);
+        await using InMemoryServer server = await InMemoryServer.StartAsync(SearchHandler.Handler);
         await using InMemoryServer.Client client = await server.ConnectAsync();
 
-        await client.SendAsync([.. Requests.Search("a"), .. Requests.Search("b"), .. Requests.Search("c")]);
+        await client.SendAsync((byte[])[.. Requests.Search("a"), .. Requests.Search("b"), .. Requests.Search("c")]);
 
         foreach (string value in new[] { "a", "b", "c" })
         {
@@ -69,7 +70,7 @@ public class ServerCoreTests
     {
         int connections = 0;
         await using InMemoryServer server = await InMemoryServer.StartAsync(
-            new AppRequestHandler().HandleAsync,
+            SearchHandler.Handler,
             b => b.UseConnectionMiddleware(next => context =>
             {
                 context.Items["number"] = Interlocked.Increment(ref connections);
@@ -128,7 +129,7 @@ public class ServerCoreTests
     [Fact]
     public async Task Server_core_serves_a_connection_handed_to_it_directly()
     {
-        using FrameConnectionHandler core = new FrameServerBuilder().Run(new AppRequestHandler().HandleAsync).BuildConnectionHandler();
+        using FrameConnectionHandler core = new FrameServerBuilder().Run(SearchHandler.Handler).BuildConnectionHandler();
         var (client, serverEnd) = AppProtocol.Transport.InMemory.InMemoryConnection.CreatePair(new AppProtocol.Transport.InMemory.InMemoryEndPoint("c"), new AppProtocol.Transport.InMemory.InMemoryEndPoint("s"), "1");
         Task served = core.OnConnectedAsync(serverEnd);
         var reader = new AppProtocol.Pipelines.FrameReader(client.Transport.Input);

@@ -1,9 +1,9 @@
-using System.Net.Sockets;
 using AppProtocol.Framing;
-using AppProtocol.Samples;
+using AppProtocol.Tests.Support;
 
 namespace AppProtocol.Tests.Server;
 
+/// <summary>Graceful and forced stops, on the in-memory transport.</summary>
 public class ShutdownTests
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(10);
@@ -13,26 +13,26 @@ public class ShutdownTests
     {
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using TestServer server = await TestServer.StartAsync(
-            o => o.ShutdownTimeout = TimeSpan.FromHours(1),
+        await using InMemoryServer server = await InMemoryServer.StartAsync(
             async (exchange, ct) =>
             {
                 entered.SetResult();
                 await release.Task.WaitAsync(ct);
-                exchange.Respond(FrameHeader.Binary(SampleContentTypes.ServerBinary, 4), "done"u8);
-            });
-        await using RawClient busy = await server.ConnectAsync();
-        await using RawClient idle = await server.ConnectAsync();
+                exchange.Respond(FrameHeader.Binary("binary/test", 4), "done"u8);
+            },
+            b => b.Options.ShutdownTimeout = TimeSpan.FromHours(1));
+        await using InMemoryServer.Client busy = await server.ConnectAsync();
+        await using InMemoryServer.Client idle = await server.ConnectAsync();
         await busy.SendAsync(Requests.Binary("x"));
         await entered.Task.WaitAsync(Patience);
 
         Task stopping = server.Server.StopAsync();
 
         await idle.AssertClosedByServerAsync();
-        await Assert.ThrowsAnyAsync<SocketException>(() => server.ConnectAsync());
+        await Assert.ThrowsAsync<InvalidOperationException>(() => server.ConnectAsync());
         Assert.False(stopping.IsCompleted);
         release.SetResult();
-        Assert.Equal("done", Requests.Text((await busy.ReadFrameAsync())!.Value));
+        Assert.Equal("done", Requests.Text((await busy.ReadAsync())!.Value));
         await busy.AssertClosedByServerAsync();
         await stopping.WaitAsync(Patience);
         Assert.Equal(0, server.Server.ActiveConnections);
@@ -44,13 +44,7 @@ public class ShutdownTests
         var clock = new ObservedTimeProvider();
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var cancelled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using TestServer server = await TestServer.StartAsync(
-            o =>
-            {
-                o.TimeProvider = clock;
-                o.IdleTimeout = Timeout.InfiniteTimeSpan;
-                o.ShutdownTimeout = TimeSpan.FromSeconds(3);
-            },
+        await using InMemoryServer server = await InMemoryServer.StartAsync(
             async (_, ct) =>
             {
                 entered.SetResult();
@@ -62,8 +56,14 @@ public class ShutdownTests
                 {
                     cancelled.SetResult();
                 }
+            },
+            b =>
+            {
+                b.Options.TimeProvider = clock;
+                b.Options.IdleTimeout = Timeout.InfiniteTimeSpan;
+                b.Options.ShutdownTimeout = TimeSpan.FromSeconds(3);
             });
-        await using RawClient stuck = await server.ConnectAsync();
+        await using InMemoryServer.Client stuck = await server.ConnectAsync();
         await stuck.SendAsync(Requests.Binary("x"));
         await entered.Task.WaitAsync(Patience);
 
@@ -79,8 +79,8 @@ public class ShutdownTests
     [Fact]
     public async Task Stop_and_dispose_are_safe_to_repeat()
     {
-        TestServer server = await TestServer.StartAsync();
-        await using (RawClient client = await server.ConnectAsync())
+        InMemoryServer server = await InMemoryServer.StartAsync(SearchHandler.Handler);
+        await using (InMemoryServer.Client client = await server.ConnectAsync())
         {
             Assert.Equal("No match for 'a'.", Requests.Result(await client.ExchangeAsync(Requests.Search("a"))));
         }
@@ -96,14 +96,14 @@ public class ShutdownTests
     public async Task Stop_with_a_cancelled_token_aborts_at_once()
     {
         var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await using TestServer server = await TestServer.StartAsync(
-            o => o.ShutdownTimeout = TimeSpan.FromHours(1),
+        await using InMemoryServer server = await InMemoryServer.StartAsync(
             async (_, ct) =>
             {
                 entered.SetResult();
                 await Task.Delay(Timeout.Infinite, ct);
-            });
-        await using RawClient stuck = await server.ConnectAsync();
+            },
+            b => b.Options.ShutdownTimeout = TimeSpan.FromHours(1));
+        await using InMemoryServer.Client stuck = await server.ConnectAsync();
         await stuck.SendAsync(Requests.Binary("x"));
         await entered.Task.WaitAsync(Patience);
 

@@ -1,11 +1,10 @@
 using System.Net;
 using AppProtocol.Server;
 using AppProtocol.Transport;
-using AppServer;
 
 namespace AppProtocol.Tests.Server;
 
-/// <summary>A started <see cref="FrameServer"/> on a loopback port 0 (unless told otherwise), serving the sample application by default.</summary>
+/// <summary>A started <see cref="FrameServer"/> on a loopback port 0 (unless told otherwise), for the tests whose subject is sockets, TLS or the sample application.</summary>
 public sealed class TestServer : IAsyncDisposable
 {
     private readonly TaskCompletionSource<long> _firstClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -19,7 +18,7 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>Completes when the first connection closes, with its id.</summary>
     public Task<long> FirstClosed => _firstClosed.Task;
 
-    public static async Task<TestServer> StartAsync(Action<FrameServerOptions>? configure = null, FrameHandler? handler = null, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
+    public static async Task<TestServer> StartAsync(FrameHandler handler, Action<FrameServerOptions>? configure = null, Microsoft.Extensions.Logging.ILoggerFactory? loggerFactory = null)
     {
         var options = new FrameServerOptions();
         configure?.Invoke(options);
@@ -35,7 +34,7 @@ public sealed class TestServer : IAsyncDisposable
             closed?.Invoke(id, remote);
             self!._firstClosed.TrySetResult(id);
         };
-        var server = new FrameServer(options, handler ?? new AppRequestHandler().HandleAsync, loggerFactory);
+        var server = new FrameServer(options, handler, loggerFactory);
         self = new TestServer(server);
         await server.StartAsync();
         return self;

@@ -28,7 +28,7 @@ public class TlsTests
     [Fact]
     public async Task Serves_over_TLS()
     {
-        await using TestServer server = await TestServer.StartAsync(o => o.Listen.Add(ListenAddress.Tcp("127.0.0.1", 0).WithTls(ServerTls())));
+        await using TestServer server = await TestServer.StartAsync(SearchHandler.Handler, o => o.Listen.Add(ListenAddress.Tcp("127.0.0.1", 0).WithTls(ServerTls())));
         await using RawClient client = await RawClient.ConnectTlsAsync(server.EndPoint, ClientTls());
 
         Assert.Equal("Follow the white rabbit. \U0001F430", Requests.Result(await client.ExchangeAsync(Requests.Search("morpheus"))));
@@ -38,7 +38,7 @@ public class TlsTests
     [Fact]
     public async Task Serves_mutual_TLS_client_with_the_expected_certificate()
     {
-        await using TestServer server = await TestServer.StartAsync(o => o.Listen.Add(ListenAddress.Tcp("127.0.0.1", 0).WithTls(ServerTls(requireClientCertificate: true))));
+        await using TestServer server = await TestServer.StartAsync(SearchHandler.Handler, o => o.Listen.Add(ListenAddress.Tcp("127.0.0.1", 0).WithTls(ServerTls(requireClientCertificate: true))));
         await using RawClient client = await RawClient.ConnectTlsAsync(server.EndPoint, ClientTls(TestCertificates.Client));
 
         Assert.Equal("No match for 'a'.", Requests.Result(await client.ExchangeAsync(Requests.Search("a"))));
@@ -47,7 +47,7 @@ public class TlsTests
     [Fact]
     public async Task Mutual_TLS_refuses_a_client_without_certificate()
     {
-        await using TestServer server = await TestServer.StartAsync(o => o.Listen.Add(ListenAddress.Tcp("127.0.0.1", 0).WithTls(ServerTls(requireClientCertificate: true))));
+        await using TestServer server = await TestServer.StartAsync(SearchHandler.Handler, o => o.Listen.Add(ListenAddress.Tcp("127.0.0.1", 0).WithTls(ServerTls(requireClientCertificate: true))));
 
         // TLS 1.3 may report the refusal at the handshake or at the first read: either way no answer comes.
         try
@@ -66,7 +66,7 @@ public class TlsTests
     [Fact]
     public async Task Plaintext_to_a_TLS_port_closes_that_connection_only()
     {
-        await using TestServer server = await TestServer.StartAsync(o => o.Listen.Add(ListenAddress.Tcp("127.0.0.1", 0).WithTls(ServerTls())));
+        await using TestServer server = await TestServer.StartAsync(SearchHandler.Handler, o => o.Listen.Add(ListenAddress.Tcp("127.0.0.1", 0).WithTls(ServerTls())));
         await using RawClient plain = await server.ConnectAsync();
         await using RawClient secure = await RawClient.ConnectTlsAsync(server.EndPoint, ClientTls());
 
@@ -83,6 +83,7 @@ public class TlsTests
         var log = new AppProtocol.Tests.Support.LogSignal();
         using var metrics = new MetricsRecorder();
         await using TestServer server = await TestServer.StartAsync(
+            SearchHandler.Handler,
             o =>
             {
                 o.Listen.Add(ListenAddress.Tcp("127.0.0.1", 0).WithTls(ServerTls()));

@@ -2,8 +2,11 @@ using System.Text.Json.Serialization;
 
 namespace AppProtocol.Tests.Support;
 
-/// <summary>The sample's search request, for tests of JSON content.</summary>
+/// <summary>A search request in the reference's format, for tests of JSON content and for <see cref="SearchHandler"/>.</summary>
 public sealed record SearchRequest(string Action, string Value);
+
+/// <summary>The answer to a <see cref="SearchRequest"/>: <c>{"result": ...}</c>.</summary>
+public sealed record SearchResponse(string Result);
 
 /// <summary>A list of strings that counts how often it was serialized.</summary>
 public sealed class CountedStrings(string[] items) : IJsonOnSerializing
@@ -19,5 +22,6 @@ public sealed class CountedStrings(string[] items) : IJsonOnSerializing
 
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 [JsonSerializable(typeof(SearchRequest))]
+[JsonSerializable(typeof(SearchResponse))]
 [JsonSerializable(typeof(CountedStrings))]
 internal sealed partial class TestJsonContext : JsonSerializerContext;

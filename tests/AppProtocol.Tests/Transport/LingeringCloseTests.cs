@@ -21,7 +21,7 @@ public sealed class LingeringCloseTests
     public async Task A_peer_that_sent_trailing_bytes_and_reads_only_after_the_close_gets_the_whole_answer_and_a_clean_end()
     {
         var gate = new GatedHandler(64 * 1024);
-        await using TestServer server = await TestServer.StartAsync(o => o.CloseAfterResponse = true, gate.HandleAsync);
+        await using TestServer server = await TestServer.StartAsync(gate.HandleAsync, o => o.CloseAfterResponse = true);
 
         // A small receive window keeps most of the answer in the server's send queue when it closes: a reset discards
         // that queue (without the drain, the peer got 4 KiB of 64 KiB and then ECONNRESET).
