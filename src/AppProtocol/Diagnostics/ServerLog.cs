@@ -75,4 +75,7 @@ internal static partial class ServerLog
 
     [LoggerMessage(20, LogLevel.Debug, "The client of connection {ConnectionId} left during its exchange.")]
     public static partial void ClientLeft(ILogger logger, long connectionId);
+
+    [LoggerMessage(24, LogLevel.Information, "A surge of connections has ended: collected aggressively to return its memory ({Committed:N0} bytes committed by the collector now).")]
+    public static partial void MemoryTrimmed(ILogger logger, long committed);
 }

@@ -19,6 +19,7 @@ public sealed class FrameConnectionHandler : ConnectionHandler, IDisposable
     private readonly ConnectionDelegate _plainPipeline;
     private readonly Func<ConnectionDelegate, ConnectionDelegate>[] _connectionMiddleware;
     private readonly Heartbeat _heartbeat;
+    private readonly MemoryTrimmer? _trimmer;
     private long _lastConnectionId;
     private int _activeConnections;
     private volatile bool _stopping;
@@ -28,6 +29,7 @@ public sealed class FrameConnectionHandler : ConnectionHandler, IDisposable
         _settings = settings;
         _connectionMiddleware = [.. connectionMiddleware];
         _plainPipeline = Compose(null);
+        _trimmer = settings.TrimMemoryAfterSurge ? new MemoryTrimmer(settings.Clock, TrimMemory) : null;
         _heartbeat = new Heartbeat(settings.Clock, OnHeartbeat);
     }
 
@@ -194,7 +196,12 @@ public sealed class FrameConnectionHandler : ConnectionHandler, IDisposable
         {
             connection.OnHeartbeat(now);
         }
+
+        _trimmer?.OnHeartbeat(now, ActiveConnections);
     }
+
+    private void TrimMemory() =>
+        MemoryTrimmer.CollectAggressively(() => ServerLog.MemoryTrimmed(_settings.Logger, GC.GetGCMemoryInfo().TotalCommittedBytes));
 
     private void InvokeCallback(Action<long, System.Net.EndPoint?>? callback, FrameServerConnection connection)
     {

@@ -47,6 +47,14 @@ public sealed class FrameServerOptions
     /// <summary>Whether to close each connection after its first response, as the reference server does. Default <see langword="false"/> (keep-alive).</summary>
     public bool CloseAfterResponse { get; set; }
 
+    /// <summary>
+    /// Whether, once a surge of at least 1,000 connections has fallen to a quarter and stayed there for 10 seconds, the
+    /// server runs one aggressive garbage collection so that the memory the surge needed goes back to the system.
+    /// Default <see langword="true"/>. It blocks the process for a moment (milliseconds with a small live heap); turn it
+    /// off where the host manages collections itself.
+    /// </summary>
+    public bool TrimMemoryAfterSurge { get; set; } = true;
+
     /// <summary>The pending-connection queue length of each socket listener. Default 512.</summary>
     public int Backlog { get; set => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(Backlog), value, "Backlog must be at least 1."); } = 512;
 

@@ -22,6 +22,7 @@ internal sealed class ServerSettings
         MinResponseDataRate = options.MinResponseDataRate;
         MaxConcurrentConnections = options.MaxConcurrentConnections;
         CloseAfterResponse = options.CloseAfterResponse;
+        TrimMemoryAfterSurge = options.TrimMemoryAfterSurge;
         MemoryPool = options.MemoryPool;
         Clock = options.TimeProvider;
         ConnectionOpened = options.ConnectionOpened;
@@ -51,6 +52,8 @@ internal sealed class ServerSettings
     public int MaxConcurrentConnections { get; }
 
     public bool CloseAfterResponse { get; }
+
+    public bool TrimMemoryAfterSurge { get; }
 
     public MemoryPool<byte>? MemoryPool { get; }
 
