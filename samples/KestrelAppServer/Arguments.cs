@@ -1,15 +1,21 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Net;
 using System.Net.Sockets;
+using AppProtocol.Samples;
 
 namespace KestrelAppServer;
 
-/// <summary>The command line: app-server's, and <c>--http-port N</c>.</summary>
-internal sealed record Arguments(string Host, int Port, bool Quiet, bool CloseAfterResponse, int? HttpPort)
+/// <summary>The command line: app-server's (with its TLS options), and <c>--http-port N</c>.</summary>
+internal sealed record Arguments(string Host, int Port, bool Quiet, bool CloseAfterResponse, int? HttpPort, TlsArguments? Tls)
 {
     public static bool TryParse(string[] args, [NotNullWhen(true)] out Arguments? arguments)
     {
         arguments = null;
+        if (!TlsArguments.TryExtract(args, out args, out TlsArguments? tls))
+        {
+            return false;
+        }
+
         var positional = new List<string>();
         bool quiet = false, closeAfterResponse = false;
         int? httpPort = null;
@@ -49,7 +55,7 @@ internal sealed record Arguments(string Host, int Port, bool Quiet, bool CloseAf
             return false;
         }
 
-        arguments = new Arguments(positional[0], port, quiet, closeAfterResponse, httpPort);
+        arguments = new Arguments(positional[0], port, quiet, closeAfterResponse, httpPort, tls);
         return true;
     }
 

@@ -9,10 +9,16 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-// app-server-kestrel <host> <port> [--quiet] [--close-after-response] [--http-port N]: app-server on Kestrel.
+// app-server-kestrel <host> <port> [--quiet] [--close-after-response] [--tls-cert PATH [--tls-key PATH] [--client-ca PATH]] [--http-port N]: app-server on Kestrel.
 if (!Arguments.TryParse(args, out Arguments? arguments))
 {
     Console.WriteLine("Usage: app-server-kestrel <host> <port>");
+    return 1;
+}
+
+ServerTls? tls = null;
+if (arguments.Tls is { } tlsArguments && !ServerTls.TryLoad(tlsArguments, out tls))
+{
     return 1;
 }
 
@@ -43,7 +49,7 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     Listen.On(kestrel, addresses, arguments.Port, listen =>
     {
         appProtocolEndpoints.Add(listen);
-        listen.UseAppProtocol(handler.HandleAsync, app =>
+        listen.UseTls(tls).UseAppProtocol(handler.HandleAsync, app =>
         {
             app.Options.CloseAfterResponse = arguments.CloseAfterResponse;
             app.Options.ShutdownTimeout = TimeSpan.FromSeconds(5);

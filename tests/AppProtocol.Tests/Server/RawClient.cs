@@ -27,6 +27,9 @@ public sealed class RawClient : IAsyncDisposable
 
     public Stream Stream => _stream;
 
+    /// <summary>The client's own end point, which the server sees as its peer's.</summary>
+    public EndPoint? LocalEndPoint => _socket.LocalEndPoint;
+
     public static async Task<RawClient> ConnectAsync(EndPoint endPoint)
     {
         Socket socket = endPoint is UnixDomainSocketEndPoint
