@@ -6,11 +6,17 @@ using AppProtocol.Transport;
 using AppServer;
 using Microsoft.Extensions.Logging;
 
-// app-server <host> <port> [--quiet] [--close-after-response] [--tls-cert PATH [--tls-key PATH] [--client-ca PATH]]: the reference app-server.py, on AppProtocol.
+// app-server <host> <port> [--quiet] [--close-after-response] [--inline] [--tls-cert PATH [--tls-key PATH] [--client-ca PATH]]: the reference app-server.py, on AppProtocol.
 if (!Arguments.TryParse(args, out Arguments? arguments))
 {
     Console.WriteLine("Usage: app-server <host> <port>");
     return 1;
+}
+
+if (arguments.Inline)
+{
+    // Before any socket exists: the runtime reads it once (see SocketTransportFactory.PreferInlineCompletions).
+    SocketTransportFactory.PreferInlineCompletions();
 }
 
 ServerTls? tls = null;
