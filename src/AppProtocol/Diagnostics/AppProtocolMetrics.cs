@@ -1,4 +1,6 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
+using System.Net;
 
 namespace AppProtocol.Diagnostics;
 
@@ -8,17 +10,28 @@ namespace AppProtocol.Diagnostics;
 /// <c>appprotocol.server.frames_sent</c>, <c>appprotocol.server.bytes_received</c>, <c>appprotocol.server.bytes_sent</c>,
 /// <c>appprotocol.server.errors</c> (tag <c>error.type</c>: a <see cref="Framing.ProtocolError"/> name, or
 /// <c>timeout</c>, <c>handler</c>, <c>io</c>, <c>tls</c>, <c>connection_limit</c>) and
-/// <c>appprotocol.server.exchange.duration</c> (histogram, seconds).
+/// <c>appprotocol.server.exchange.duration</c> (histogram, seconds; with <c>error.type</c> when the exchange failed).
+/// Every measurement carries the <see cref="MetricTags"/> of the address its connection came in on.
 /// </remarks>
 internal sealed class AppProtocolMetrics
 {
     /// <summary>The meter's name.</summary>
-    public const string MeterName = "AppProtocol";
+    public const string MeterName = AppProtocolDiagnostics.MeterName;
 
     /// <summary>The tag that carries an error's reason.</summary>
     public const string ErrorTypeTag = "error.type";
 
     private static readonly Meter SharedMeter = new(MeterName);
+
+    // From 100 µs to 10 s: OpenTelemetry's default buckets start at 5 ms (for HTTP in milliseconds), where every exchange of a
+    // local server would land in the first one.
+    private static readonly InstrumentAdvice<double> DurationBuckets = new()
+    {
+        HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    };
+
+    private readonly ConcurrentDictionary<EndPoint, MetricTags> _tagsByEndPoint = new();
+    private readonly MetricTags _noEndPoint = new(null);
 
     private readonly UpDownCounter<long> _activeConnections;
     private readonly Counter<long> _framesReceived;
@@ -39,35 +52,46 @@ internal sealed class AppProtocolMetrics
         _bytesReceived = meter.CreateCounter<long>("appprotocol.server.bytes_received", "By", "Bytes of request frames received.");
         _bytesSent = meter.CreateCounter<long>("appprotocol.server.bytes_sent", "By", "Bytes of response frames sent.");
         _errors = meter.CreateCounter<long>("appprotocol.server.errors", "{error}", "Connections ended by an error, by reason.");
-        _exchangeDuration = meter.CreateHistogram<double>("appprotocol.server.exchange.duration", "s", "Time from a whole request frame to its response written.");
+        _exchangeDuration = meter.CreateHistogram("appprotocol.server.exchange.duration", "s", "Time from a whole request frame to its response written.", tags: null, DurationBuckets);
     }
 
-    internal void ConnectionOpened() => _activeConnections.Add(1);
+    /// <summary>The tags of connections that came in on <paramref name="listen"/>: made once per end point.</summary>
+    internal MetricTags TagsFor(EndPoint? listen) =>
+        listen is null ? _noEndPoint : _tagsByEndPoint.GetOrAdd(listen, static e => new MetricTags(e));
 
-    internal void ConnectionClosed() => _activeConnections.Add(-1);
+    internal void ConnectionOpened(MetricTags tags) => _activeConnections.Add(1, tags.List);
 
-    internal void FrameReceived(long bytes)
+    internal void ConnectionClosed(MetricTags tags) => _activeConnections.Add(-1, tags.List);
+
+    internal void FrameReceived(long bytes, MetricTags tags)
     {
-        _framesReceived.Add(1);
-        _bytesReceived.Add(bytes);
+        if (_framesReceived.Enabled || _bytesReceived.Enabled)
+        {
+            _framesReceived.Add(1, tags.List);
+            _bytesReceived.Add(bytes, tags.List);
+        }
     }
 
-    internal void FrameSent(long bytes)
+    internal void FrameSent(long bytes, MetricTags tags)
     {
-        _framesSent.Add(1);
-        _bytesSent.Add(bytes);
+        if (_framesSent.Enabled || _bytesSent.Enabled)
+        {
+            _framesSent.Add(1, tags.List);
+            _bytesSent.Add(bytes, tags.List);
+        }
     }
 
-    internal void Error(string reason) => _errors.Add(1, new KeyValuePair<string, object?>(ErrorTypeTag, reason));
+    internal void Error(string reason, MetricTags tags) => _errors.Add(1, tags.With(ErrorTypeTag, reason));
 
     /// <summary>Whether anyone listens to exchange durations; the server reads the clock per exchange only then.</summary>
     internal bool TimesExchanges => _exchangeDuration.Enabled;
 
-    internal void ExchangeCompleted(long? startTimestamp, TimeProvider timeProvider)
+    internal void ExchangeCompleted(long? startTimestamp, TimeProvider timeProvider, MetricTags tags, string? errorType)
     {
         if (startTimestamp is { } start && _exchangeDuration.Enabled)
         {
-            _exchangeDuration.Record(timeProvider.GetElapsedTime(start).TotalSeconds);
+            double seconds = timeProvider.GetElapsedTime(start).TotalSeconds;
+            _exchangeDuration.Record(seconds, errorType is null ? tags.List : tags.With(ErrorTypeTag, errorType));
         }
     }
 

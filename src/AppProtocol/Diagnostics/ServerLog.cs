@@ -7,6 +7,10 @@ namespace AppProtocol.Diagnostics;
 /// <summary>The server's log messages, source-generated so that disabled levels cost nothing.</summary>
 internal static partial class ServerLog
 {
+    /// <summary>The scope of every message about one connection: its id and who is at the other end.</summary>
+    public static IDisposable? ConnectionScope(ILogger logger, long connectionId, Microsoft.AspNetCore.Connections.ConnectionContext connection) =>
+        logger.BeginScope(new ConnectionLogScope(connectionId, connection));
+
     [LoggerMessage(1, LogLevel.Information, "Listening on {EndPoint}.")]
     public static partial void Listening(ILogger logger, EndPoint endPoint);
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using AppProtocol.Diagnostics;
 using AppProtocol.Framing;
 
@@ -20,37 +21,49 @@ internal sealed class ExchangeErrorMapper(FrameHandler next, AppProtocolMetrics 
     public async ValueTask HandleAsync(FrameExchange exchange, CancellationToken cancellationToken)
     {
         long? started = metrics.TimesExchanges ? clock.GetTimestamp() : null;
+        FrameConnectionInfo connection = exchange.Connection;
+        using Activity? activity = ExchangeTracing.StartServer(exchange.Request.Header, connection.LocalEndPoint, connection.RemoteEndPoint);
+        string? failure = null;
         try
         {
             await next(exchange, cancellationToken).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            ServerLog.ClientLeft(logger, exchange.Connection.Id);
+            ServerLog.ClientLeft(logger, connection.Id);
+            ExchangeTracing.Failed(activity, "client_left", "The client left or the server aborted.");
             throw;
         }
         catch (ProtocolException ex)
         {
-            metrics.Error(ex.Error.ToString());
-            ServerLog.BadRequest(logger, exchange.Connection.Id, ex.Error, ex);
+            failure = ex.Error.ToString();
+            ServerLog.BadRequest(logger, connection.Id, ex.Error, ex);
             AnswerInstead(exchange, FrameErrors.BadRequest, ex.Message);
+            ExchangeTracing.Failed(activity, failure, ex.Message);
         }
         catch (Exception ex)
         {
-            metrics.Error(AppProtocolMetrics.Reasons.Handler);
-            ServerLog.HandlerFailed(logger, exchange.Connection.Id, ex);
+            failure = AppProtocolMetrics.Reasons.Handler;
+            ServerLog.HandlerFailed(logger, connection.Id, ex);
             AnswerInstead(exchange, FrameErrors.ServerError, "The server failed to handle the request.");
+            ExchangeTracing.Failed(activity, ex.GetType().FullName ?? failure, ex.Message);
         }
 
         if (exchange.ResponseLength == 0)
         {
-            metrics.Error(AppProtocolMetrics.Reasons.Handler);
-            ServerLog.NoResponse(logger, exchange.Connection.Id);
+            failure = AppProtocolMetrics.Reasons.Handler;
+            ServerLog.NoResponse(logger, connection.Id);
             exchange.WriteErrorInstead(FrameErrors.ServerError, "The handler wrote no response.");
+            ExchangeTracing.Failed(activity, "no_response", "The handler wrote no response.");
         }
 
-        metrics.FrameSent(exchange.ResponseLength);
-        metrics.ExchangeCompleted(started, clock);
+        if (failure is not null)
+        {
+            metrics.Error(failure, connection.Tags);
+        }
+
+        metrics.FrameSent(exchange.ResponseLength, connection.Tags);
+        metrics.ExchangeCompleted(started, clock, connection.Tags, failure);
     }
 
     // A response already written whole stands; only a request left unanswered gets the error reply.

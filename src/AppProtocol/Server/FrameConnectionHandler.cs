@@ -41,7 +41,7 @@ public sealed class FrameConnectionHandler : ConnectionHandler, IDisposable
     /// <summary>Serves one connection until it closes; the caller still owns the connection and disposes it after.</summary>
     /// <param name="connection">The connection.</param>
     /// <returns>A task that completes when the connection is done (never faulted: failures are logged and counted).</returns>
-    public override Task OnConnectedAsync(ConnectionContext connection) => ServeAsync(connection, _plainPipeline, disposeWhenDone: false);
+    public override Task OnConnectedAsync(ConnectionContext connection) => ServeAsync(connection, _plainPipeline, disposeWhenDone: false, connection.LocalEndPoint);
 
     /// <summary>Stops gracefully: idle connections close now, the others after their exchange in flight; after the shutdown timeout (or when <paramref name="cancellationToken"/> is cancelled) the rest are aborted.</summary>
     /// <param name="cancellationToken">Cancelling it aborts the connections left at once.</param>
@@ -84,14 +84,16 @@ public sealed class FrameConnectionHandler : ConnectionHandler, IDisposable
     /// <param name="context">The connection.</param>
     /// <param name="pipeline">Its connection middleware and the frame loop.</param>
     /// <param name="disposeWhenDone">Whether to dispose the connection at the end (the library's listeners; Kestrel disposes its own).</param>
-    internal Task ServeAsync(ConnectionContext context, ConnectionDelegate pipeline, bool disposeWhenDone)
+    /// <param name="listen">The end point it came in on, for the measurements' tags.</param>
+    internal Task ServeAsync(ConnectionContext context, ConnectionDelegate pipeline, bool disposeWhenDone, System.Net.EndPoint? listen)
     {
+        MetricTags tags = _settings.Metrics.TagsFor(listen);
         if (_stopping || Interlocked.Increment(ref _activeConnections) > _settings.MaxConcurrentConnections)
         {
             if (!_stopping)
             {
                 Interlocked.Decrement(ref _activeConnections);
-                _settings.Metrics.Error(AppProtocolMetrics.Reasons.ConnectionLimit);
+                _settings.Metrics.Error(AppProtocolMetrics.Reasons.ConnectionLimit, tags);
                 ServerLog.ConnectionLimitReached(_settings.Logger, context.RemoteEndPoint, _settings.MaxConcurrentConnections);
             }
 
@@ -99,7 +101,7 @@ public sealed class FrameConnectionHandler : ConnectionHandler, IDisposable
             return disposeWhenDone ? context.DisposeAsync().AsTask() : Task.CompletedTask;
         }
 
-        var connection = new FrameServerConnection(_settings, context, Interlocked.Increment(ref _lastConnectionId));
+        var connection = new FrameServerConnection(_settings, context, Interlocked.Increment(ref _lastConnectionId), tags);
         connection.Completion = ServeRegisteredAsync(connection, pipeline, disposeWhenDone);
         return connection.Completion;
     }
@@ -109,7 +111,10 @@ public sealed class FrameConnectionHandler : ConnectionHandler, IDisposable
         _connections[connection.Id] = connection;
         // To the thread pool at once, so that an accept loop goes straight back to accepting.
         await Task.Yield();
-        _settings.Metrics.ConnectionOpened();
+        using IDisposable? scope = _settings.ScopesConnections
+            ? ServerLog.ConnectionScope(_settings.Logger, connection.Id, connection.Context)
+            : null;
+        _settings.Metrics.ConnectionOpened(connection.Tags);
         ServerLog.ConnectionAccepted(_settings.Logger, connection.Id, connection.Context.RemoteEndPoint);
         InvokeCallback(_settings.ConnectionOpened, connection);
         try
@@ -133,7 +138,7 @@ public sealed class FrameConnectionHandler : ConnectionHandler, IDisposable
         }
         finally
         {
-            _settings.Metrics.ConnectionClosed();
+            _settings.Metrics.ConnectionClosed(connection.Tags);
             ServerLog.ConnectionClosed(_settings.Logger, connection.Id);
             InvokeCallback(_settings.ConnectionClosed, connection);
             _connections.TryRemove(connection.Id, out _);
@@ -151,7 +156,7 @@ public sealed class FrameConnectionHandler : ConnectionHandler, IDisposable
     {
         if (connection.TimedOut is { } what)
         {
-            _settings.Metrics.Error(AppProtocolMetrics.Reasons.Timeout);
+            _settings.Metrics.Error(AppProtocolMetrics.Reasons.Timeout, connection.Tags);
             ServerLog.TimedOut(_settings.Logger, connection.Id, what);
         }
     }
@@ -164,17 +169,17 @@ public sealed class FrameConnectionHandler : ConnectionHandler, IDisposable
         }
         else if (ex is ProtocolException protocol)
         {
-            _settings.Metrics.Error(protocol.Error.ToString());
+            _settings.Metrics.Error(protocol.Error.ToString(), connection.Tags);
             ServerLog.BadFrame(_settings.Logger, connection.Id, protocol.Error, protocol);
         }
         else if (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or OperationCanceledException or ConnectionAbortedException or ConnectionResetException)
         {
-            _settings.Metrics.Error(AppProtocolMetrics.Reasons.Io);
+            _settings.Metrics.Error(AppProtocolMetrics.Reasons.Io, connection.Tags);
             ServerLog.IoError(_settings.Logger, connection.Id, ex);
         }
         else
         {
-            _settings.Metrics.Error(ex.GetType().FullName ?? "unexpected");
+            _settings.Metrics.Error(ex.GetType().FullName ?? "unexpected", connection.Tags);
             ServerLog.ConnectionFailed(_settings.Logger, connection.Id, ex);
         }
     }

@@ -13,10 +13,11 @@ public abstract class FrameConnectionInfo
 {
     private readonly ConnectionContext _context;
 
-    private protected FrameConnectionInfo(ConnectionContext context, long id)
+    private protected FrameConnectionInfo(ConnectionContext context, long id, Diagnostics.MetricTags tags)
     {
         _context = context;
         Id = id;
+        Tags = tags;
     }
 
     /// <summary>The connection's number, unique within the server.</summary>
@@ -27,6 +28,9 @@ public abstract class FrameConnectionInfo
 
     /// <summary>The server's end point of the connection.</summary>
     public EndPoint? LocalEndPoint => _context.LocalEndPoint;
+
+    /// <summary>The tags of the connection's measurements (its listen address).</summary>
+    internal Diagnostics.MetricTags Tags { get; }
 
     /// <summary>State that lives as long as the connection, for handlers and middleware.</summary>
     public IDictionary<object, object?> Items => _context.Items;

@@ -166,7 +166,7 @@ public sealed class FrameServer : IAsyncDisposable
                 return;
             }
 
-            _ = _core.ServeAsync(connection, pipeline, disposeWhenDone: true);
+            _ = _core.ServeAsync(connection, pipeline, disposeWhenDone: true, listener.EndPoint);
         }
     }
 

@@ -34,8 +34,8 @@ internal sealed partial class FrameServerConnection : FrameConnectionInfo, IConn
     // 1 while the loop waits for a new frame; a stop or a timeout then ends the wait.
     private int _waitingIdle;
 
-    public FrameServerConnection(ServerSettings settings, ConnectionContext context, long id)
-        : base(context, id)
+    public FrameServerConnection(ServerSettings settings, ConnectionContext context, long id, MetricTags tags)
+        : base(context, id, tags)
     {
         _settings = settings;
         _context = context;
@@ -201,7 +201,7 @@ internal sealed partial class FrameServerConnection : FrameConnectionInfo, IConn
         {
             while (true)
             {
-                _settings.Metrics.FrameReceived(reader.LastFrameLength);
+                _settings.Metrics.FrameReceived(reader.LastFrameLength, Tags);
                 close = await HandleAsync(exchange, frame, !reader.IsMidFrame).ConfigureAwait(false)
                     || _settings.CloseAfterResponse || _stopRequested;
                 if (close || !reader.TryReadFrame(out frame))

@@ -31,10 +31,14 @@ internal sealed class ServerSettings
         Pipeline = new ExchangeErrorMapper(pipeline, Metrics, logger, Clock).HandleAsync;
         Logger = logger;
         TracesWaits = logger.IsEnabled(LogLevel.Trace);
+        ScopesConnections = logger.IsEnabled(LogLevel.Critical);
     }
 
     /// <summary>Whether the per-frame trace events are logged, decided once: checking the logger per frame costs on every exchange.</summary>
     public bool TracesWaits { get; }
+
+    /// <summary>Whether each connection gets a logging scope: not when nothing is logged, since a scope costs every connection an execution context of its own.</summary>
+    public bool ScopesConnections { get; }
 
     /// <summary>The parser every connection shares (it keeps no state), with the limits.</summary>
     public FrameParser Parser { get; }

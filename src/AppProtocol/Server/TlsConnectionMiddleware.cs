@@ -52,7 +52,8 @@ internal sealed class TlsConnectionMiddleware(ConnectionDelegate next, SslServer
     private async Task<bool> AuthenticateAsync(ConnectionContext context, SslStream ssl)
     {
         IConnectionTimeoutFeature? timeout = context.Features.Get<IConnectionTimeoutFeature>();
-        long id = context.Features.Get<FrameServerConnection>()?.Id ?? 0;
+        FrameServerConnection? connection = context.Features.Get<FrameServerConnection>();
+        long id = connection?.Id ?? 0;
         timeout?.SetTimeout(settings.TlsHandshakeTimeout, "in the TLS handshake");
         try
         {
@@ -61,9 +62,9 @@ internal sealed class TlsConnectionMiddleware(ConnectionDelegate next, SslServer
         }
         catch (Exception ex) when (ex is AuthenticationException or IOException or OperationCanceledException or ObjectDisposedException)
         {
-            if (context.Features.Get<FrameServerConnection>()?.TimedOut is null)
+            if (connection?.TimedOut is null)
             {
-                settings.Metrics.Error(AppProtocolMetrics.Reasons.Tls);
+                settings.Metrics.Error(AppProtocolMetrics.Reasons.Tls, connection?.Tags ?? settings.Metrics.TagsFor(null));
                 ServerLog.TlsHandshakeFailed(settings.Logger, id, ex);
             }
 

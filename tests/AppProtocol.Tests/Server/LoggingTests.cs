@@ -44,4 +44,21 @@ public class LoggingTests
         Assert.Equal(1, metrics.Sum("appprotocol.server.errors", "InvalidContent"));
         Assert.Equal(1, metrics.Sum("appprotocol.server.errors", "handler"));
     }
+
+    [Fact]
+    public async Task Messages_about_a_connection_are_logged_in_a_scope_naming_it_and_its_peer()
+    {
+        var log = new LogSignal();
+        await using InMemoryServer server = await InMemoryServer.StartAsync(SearchHandler.Handler, b => b.LoggerFactory = log);
+
+        await using (InMemoryServer.Client bad = await server.ConnectAsync())
+        {
+            await bad.SendAsync(Requests.BadHeader());
+            await log.WaitAsync("BadFrame");
+        }
+
+        var badFrame = log.Events.Single(e => e.Name == "BadFrame");
+        Assert.Matches(@"^Connection \d+ from inmemory:client-\S+$", badFrame.Scope);
+        Assert.Null(log.Events.Single(e => e.Name == "Listening").Scope);
+    }
 }

@@ -12,8 +12,10 @@ public sealed class LogSignal : ILoggerFactory, ILoggerProvider
     private readonly ConcurrentDictionary<string, int> _counts = new();
     private readonly Lock _gate = new();
     private readonly List<(string Name, int Count, TaskCompletionSource Done)> _waiters = [];
+    private readonly AsyncLocal<string?> _scope = new();
 
-    public ConcurrentQueue<(LogLevel Level, string Name, string Message, Exception? Exception)> Events { get; } = new();
+    /// <summary>Every event, with the logging scope it was logged in (the innermost), if any.</summary>
+    public ConcurrentQueue<(LogLevel Level, string Name, string Message, Exception? Exception, string? Scope)> Events { get; } = new();
 
     /// <summary>Waits until <paramref name="name"/> was logged at least <paramref name="count"/> times in all.</summary>
     public Task WaitAsync(string name, int count = 1)
@@ -43,7 +45,7 @@ public sealed class LogSignal : ILoggerFactory, ILoggerProvider
 
     private void Record(LogLevel level, string name, string message, Exception? exception)
     {
-        Events.Enqueue((level, name, message, exception));
+        Events.Enqueue((level, name, message, exception, _scope.Value));
         lock (_gate)
         {
             int now = _counts.AddOrUpdate(name, 1, (_, c) => c + 1);
@@ -58,11 +60,21 @@ public sealed class LogSignal : ILoggerFactory, ILoggerProvider
     private sealed class Logger(LogSignal owner) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
-            where TState : notnull => null;
+            where TState : notnull
+        {
+            string? outer = owner._scope.Value;
+            owner._scope.Value = state.ToString();
+            return new Scope(() => owner._scope.Value = outer);
+        }
 
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
             owner.Record(logLevel, eventId.Name ?? "", formatter(state, exception), exception);
+    }
+
+    private sealed class Scope(Action end) : IDisposable
+    {
+        public void Dispose() => end();
     }
 }

@@ -24,4 +24,5 @@ public sealed class CountedStrings(string[] items) : IJsonOnSerializing
 [JsonSerializable(typeof(SearchRequest))]
 [JsonSerializable(typeof(SearchResponse))]
 [JsonSerializable(typeof(CountedStrings))]
+[JsonSerializable(typeof(string))]
 internal sealed partial class TestJsonContext : JsonSerializerContext;
