@@ -116,7 +116,6 @@ public sealed class FrameConnectionHandler : ConnectionHandler, IDisposable
             : null;
         _settings.Metrics.ConnectionOpened(connection.Tags);
         ServerLog.ConnectionAccepted(_settings.Logger, connection.Id, connection.Context.RemoteEndPoint);
-        InvokeCallback(_settings.ConnectionOpened, connection);
         try
         {
             if (ReferenceEquals(pipeline, _plainPipeline) && _connectionMiddleware.Length == 0)
@@ -140,7 +139,11 @@ public sealed class FrameConnectionHandler : ConnectionHandler, IDisposable
         {
             _settings.Metrics.ConnectionClosed(connection.Tags);
             ServerLog.ConnectionClosed(_settings.Logger, connection.Id);
-            InvokeCallback(_settings.ConnectionClosed, connection);
+            if (connection.Opened)
+            {
+                _settings.Notify(_settings.ConnectionClosed, connection);
+            }
+
             _connections.TryRemove(connection.Id, out _);
             Interlocked.Decrement(ref _activeConnections);
         }
@@ -207,16 +210,4 @@ public sealed class FrameConnectionHandler : ConnectionHandler, IDisposable
 
     private void TrimMemory() =>
         MemoryTrimmer.CollectAggressively(() => ServerLog.MemoryTrimmed(_settings.Logger, GC.GetGCMemoryInfo().TotalCommittedBytes));
-
-    private void InvokeCallback(Action<long, System.Net.EndPoint?>? callback, FrameServerConnection connection)
-    {
-        try
-        {
-            callback?.Invoke(connection.Id, connection.Context.RemoteEndPoint);
-        }
-        catch (Exception ex)
-        {
-            ServerLog.CallbackFailed(_settings.Logger, connection.Id, ex);
-        }
-    }
 }

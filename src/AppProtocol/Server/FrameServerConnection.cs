@@ -98,6 +98,9 @@ internal sealed partial class FrameServerConnection : FrameConnectionInfo, IConn
 
     void IConnectionTimeoutFeature.ResetTimeout() => _deadline.Clear();
 
+    /// <summary>Whether the frame loop started, after the connection middleware (a PROXY header, a TLS handshake), and said so.</summary>
+    public bool Opened { get; private set; }
+
     /// <summary>The reason the connection timed out, if it did (for the log line and the metric).</summary>
     public string? TimedOut => _timedOut;
 
@@ -109,6 +112,9 @@ internal sealed partial class FrameServerConnection : FrameConnectionInfo, IConn
     public async Task ServeFramesAsync(ConnectionContext context)
     {
         // The wait feature first: a transport whose pipe would wait with zero-byte reads of its own then skips them.
+        // Opened only now: the connection middleware may have changed who the client is (the PROXY protocol) or refused it.
+        Opened = true;
+        _settings.Notify(_settings.ConnectionOpened, this);
         _wait = context.Features.Get<IWaitForDataFeature>();
         IDuplexPipe pipe = context.Transport;
         Volatile.Write(ref _input, pipe.Input);

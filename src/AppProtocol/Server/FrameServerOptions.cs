@@ -67,10 +67,10 @@ public sealed class FrameServerOptions
     /// <summary>Creates the <c>AppProtocol</c> meter; <see langword="null"/> uses a shared one.</summary>
     public IMeterFactory? MeterFactory { get; set; }
 
-    /// <summary>Called when a connection is accepted, with its number and the client's end point. Must not throw (exceptions are logged).</summary>
+    /// <summary>Called when a connection is ready for frames (after its connection middleware: a TLS handshake, a PROXY header), with its number and the client's end point. Must not throw (exceptions are logged).</summary>
     public Action<long, EndPoint?>? ConnectionOpened { get; set; }
 
-    /// <summary>Called when a connection is closed, with its number and the client's end point. Must not throw (exceptions are logged).</summary>
+    /// <summary>Called when a connection that <see cref="ConnectionOpened"/> was called for is closed, with its number and the client's end point. Must not throw (exceptions are logged).</summary>
     public Action<long, EndPoint?>? ConnectionClosed { get; set; }
 
     private static TimeSpan Checked(TimeSpan value, string setting) =>

@@ -73,4 +73,17 @@ internal sealed class ServerSettings
     public FrameHandler Pipeline { get; }
 
     public ILogger Logger { get; }
+
+    /// <summary>Calls a connection callback; what it throws is logged, never thrown.</summary>
+    public void Notify(Action<long, System.Net.EndPoint?>? callback, FrameServerConnection connection)
+    {
+        try
+        {
+            callback?.Invoke(connection.Id, connection.Context.RemoteEndPoint);
+        }
+        catch (Exception ex)
+        {
+            Diagnostics.ServerLog.CallbackFailed(Logger, connection.Id, ex);
+        }
+    }
 }

@@ -45,9 +45,18 @@ public class TlsTests
     }
 
     [Fact]
-    public async Task Mutual_TLS_refuses_a_client_without_certificate()
+    public async Task Mutual_TLS_refuses_a_client_without_certificate_before_the_connection_counts_as_opened()
     {
-        await using TestServer server = await TestServer.StartAsync(SearchHandler.Handler, o => o.Listen.Add(ListenAddress.Tcp("127.0.0.1", 0).WithTls(ServerTls(requireClientCertificate: true))));
+        var log = new AppProtocol.Tests.Support.LogSignal();
+        int opened = 0;
+        await using TestServer server = await TestServer.StartAsync(
+            SearchHandler.Handler,
+            o =>
+            {
+                o.Listen.Add(ListenAddress.Tcp("127.0.0.1", 0).WithTls(ServerTls(requireClientCertificate: true)));
+                o.ConnectionOpened = (_, _) => Interlocked.Increment(ref opened);
+            },
+            loggerFactory: log);
 
         // TLS 1.3 may report the refusal at the handshake or at the first read: either way no answer comes.
         try
@@ -60,7 +69,9 @@ public class TlsTests
         {
         }
 
-        await server.FirstClosed.WaitAsync(TimeSpan.FromSeconds(10));
+        await log.WaitAsync("ConnectionClosed");
+        Assert.Equal(0, Volatile.Read(ref opened));
+        Assert.False(server.FirstClosed.IsCompleted);
     }
 
     [Fact]
@@ -100,7 +111,7 @@ public class TlsTests
         clock.Advance(TimeSpan.FromSeconds(1));
 
         await silent.AssertClosedByServerAsync();
-        await server.FirstClosed.WaitAsync(TimeSpan.FromSeconds(10));
+        await log.WaitAsync("ConnectionClosed");
         Assert.Contains(log.Events, e => e.Name == "TimedOut" && e.Message.Contains("TLS handshake", StringComparison.Ordinal));
         Assert.Equal(1, metrics.Sum("appprotocol.server.errors", "timeout"));
     }
