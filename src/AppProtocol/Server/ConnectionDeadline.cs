@@ -15,6 +15,9 @@ internal enum DeadlineKind
     /// <summary>The peer to read a response.</summary>
     Write,
 
+    /// <summary>The one more request a stopping server still takes from a connection that has just answered.</summary>
+    Drain,
+
     /// <summary>A connection middleware's step, set through <see cref="Transport.Features.IConnectionTimeoutFeature"/>.</summary>
     Middleware,
 }

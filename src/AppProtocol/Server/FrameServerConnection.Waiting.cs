@@ -18,7 +18,7 @@ internal sealed partial class FrameServerConnection
 
         // A full fence, pairing with RequestStop's: either this sees the stop, or the stop sees this wait.
         Interlocked.Exchange(ref _waitingIdle, 1);
-        if (_stopRequested || _timedOut is not null)
+        if (_drainOver || _timedOut is not null || (_stopRequested && !DrainOrEnd(_settings.Clock.GetTimestamp())))
         {
             Interlocked.Exchange(ref _waitingIdle, 0);
             return false;

@@ -52,9 +52,12 @@ internal sealed partial class FrameServerConnection : FrameConnectionInfo, IConn
     {
         _stopRequested = true;
 
-        // Pairs with the fence in WaitForNextFrameAsync: either it sees the request, or this sees its wait.
+        // Pairs with the fence in StartWaiting: either it sees the request, or this sees its wait.
         Interlocked.MemoryBarrier();
-        EndWait();
+        if (Volatile.Read(ref _waitingIdle) == 1 && !DrainOrEnd(_settings.Clock.GetTimestamp()))
+        {
+            EndWait();
+        }
     }
 
     /// <summary>Ends the connection now: the handler's token is cancelled and the transport closed.</summary>
@@ -71,6 +74,10 @@ internal sealed partial class FrameServerConnection : FrameConnectionInfo, IConn
         {
             case DeadlineKind.Idle:
                 _timedOut = "while idle";
+                EndWait();
+                break;
+            case DeadlineKind.Drain:
+                _drainOver = true;
                 EndWait();
                 break;
             case DeadlineKind.Frame:
@@ -121,7 +128,8 @@ internal sealed partial class FrameServerConnection : FrameConnectionInfo, IConn
         var reader = new FrameReader(pipe.Input, _settings.Parser);
         var exchange = new FrameExchange(this, pipe.Output);
         TimeProvider clock = _settings.Clock;
-        _deadline.Set(DeadlineKind.Idle, clock.GetTimestamp(), _settings.IdleTimeout, clock);
+        _lastAnswered = clock.GetTimestamp();
+        _deadline.Set(DeadlineKind.Idle, _lastAnswered, _settings.IdleTimeout, clock);
         try
         {
             while (true)
@@ -179,7 +187,7 @@ internal sealed partial class FrameServerConnection : FrameConnectionInfo, IConn
     // After the wait: false when it ended for a stop or a timeout; else the frame's time starts now.
     private bool FrameStarted()
     {
-        if (_stopRequested || _timedOut is not null)
+        if (_drainOver || _timedOut is not null)
         {
             return false;
         }
@@ -230,6 +238,7 @@ internal sealed partial class FrameServerConnection : FrameConnectionInfo, IConn
 
         TimeProvider clock = _settings.Clock;
         long end = clock.GetTimestamp();
+        _lastAnswered = end;
         close |= await FlushAsync(output).ConfigureAwait(false);
 
         // What is left is the start of the next frame: its time runs from now, not from the batch's first byte.

@@ -30,6 +30,14 @@ public sealed class FrameServerOptions
     /// <summary>How long <see cref="FrameServer.StopAsync"/> lets exchanges in flight finish before it aborts their connections. Default 30 seconds.</summary>
     public TimeSpan ShutdownTimeout { get; set => field = Checked(value, nameof(ShutdownTimeout)); } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// When the server stops, how long a connection that has just answered (or was just accepted) may still send one
+    /// more request, which is answered with <c>"connection": "close"</c> (docs/PROTOCOL.md, E2); connections idle for
+    /// longer close at once. A client that sends its next request right after an answer then never meets a closed
+    /// connection. Default 1 second; <see cref="TimeSpan.Zero"/> closes every idle connection at once.
+    /// </summary>
+    public TimeSpan DrainGracePeriod { get; set => field = value >= TimeSpan.Zero ? value : throw new ArgumentOutOfRangeException(nameof(DrainGracePeriod), value, "DrainGracePeriod must not be negative."); } = TimeSpan.FromSeconds(1);
+
     /// <summary>How long a TLS handshake may take. Default 10 seconds.</summary>
     public TimeSpan TlsHandshakeTimeout { get; set => field = Checked(value, nameof(TlsHandshakeTimeout)); } = TimeSpan.FromSeconds(10);
 

@@ -19,6 +19,7 @@ internal sealed class ServerSettings
         FrameTimeout = options.FrameTimeout;
         ShutdownTimeout = options.ShutdownTimeout;
         TlsHandshakeTimeout = options.TlsHandshakeTimeout;
+        DrainGracePeriod = options.DrainGracePeriod;
         MinResponseDataRate = options.MinResponseDataRate;
         MaxConcurrentConnections = options.MaxConcurrentConnections;
         CloseAfterResponse = options.CloseAfterResponse;
@@ -56,6 +57,8 @@ internal sealed class ServerSettings
     public int MaxConcurrentConnections { get; }
 
     public bool CloseAfterResponse { get; }
+
+    public TimeSpan DrainGracePeriod { get; }
 
     public bool TrimMemoryAfterSurge { get; }
 
