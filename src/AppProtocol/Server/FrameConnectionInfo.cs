@@ -29,6 +29,9 @@ public abstract class FrameConnectionInfo
     /// <summary>The server's end point of the connection.</summary>
     public EndPoint? LocalEndPoint => _context.LocalEndPoint;
 
+    /// <summary>Sends what a streamed response has written so far, under the minimum response data rate; true when the peer has gone.</summary>
+    internal abstract ValueTask<bool> FlushResponseAsync(System.IO.Pipelines.PipeWriter output);
+
     /// <summary>The tags of the connection's measurements (its listen address).</summary>
     internal Diagnostics.MetricTags Tags { get; }
 

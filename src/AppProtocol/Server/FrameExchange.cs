@@ -14,15 +14,17 @@ namespace AppProtocol.Server;
 /// reply sent for it. The server flushes once it has answered every whole request it had already received, so
 /// pipelined requests go out in one write.
 /// </remarks>
-public sealed class FrameExchange
+public sealed partial class FrameExchange
 {
     private readonly ResponseWriter _response;
+    private readonly PipeWriter _output;
     private CancellationToken _aborted;
     private bool _closesAfter;
 
     internal FrameExchange(FrameConnectionInfo connection, PipeWriter output)
     {
         Connection = connection;
+        _output = output;
         _response = new ResponseWriter(output);
     }
 
@@ -97,6 +99,7 @@ public sealed class FrameExchange
         _closesAfter = closesAfter;
         _aborted = aborted;
         HasResponded = false;
+        ResponseBroken = false;
         _response.Written = 0;
     }
 

@@ -28,6 +28,13 @@ internal sealed partial class FrameServerConnection
             exchange.End();
         }
 
+        if (exchange.ResponseBroken)
+        {
+            // Part of a frame is on the wire: only a reset tells the client it is not the whole answer.
+            Abort("The response's content did not match its content-length.");
+            return true;
+        }
+
         return exchange.CloseRequested;
     }
 

@@ -246,6 +246,8 @@ internal sealed partial class FrameServerConnection : FrameConnectionInfo, IConn
         return close;
     }
 
+    internal override ValueTask<bool> FlushResponseAsync(PipeWriter output) => FlushAsync(output);
+
     /// <summary>Flushes under the minimum response data rate; returns whether the peer has gone.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> FlushAsync(PipeWriter output)
