@@ -9,45 +9,53 @@ namespace AppProtocol.Hosting.Configuration;
 /// Binds <see cref="FrameServerOptions"/> from a configuration section, through the options' own validating setters,
 /// and fails with every mistake at once, each named by its configuration key.
 /// </summary>
-/// <remarks>An unknown key is a mistake too (a misspelt setting would otherwise be ignored in silence).</remarks>
+/// <remarks>An unknown key is a mistake too (<see cref="KnownKeys"/>).</remarks>
 internal sealed class ConfigurationBinding(IConfiguration configuration, AppProtocolServerRegistration registration) : IConfigureOptions<FrameServerOptions>
 {
     private readonly string _prefix = configuration is IConfigurationSection section ? section.Path + ":" : "";
 
     public void Configure(FrameServerOptions options)
     {
+        var errors = new SettingErrors(_prefix);
+        errors.Messages.AddRange(KnownKeys.Unknown(configuration));
         ServerSection? settings;
         try
         {
-            settings = configuration.Get<ServerSection>(binder => binder.ErrorOnUnknownConfiguration = true);
+            settings = configuration.Get<ServerSection>();
         }
         catch (InvalidOperationException ex)
         {
-            throw Invalid([_prefix.Length == 0 ? ex.Message : $"{_prefix.TrimEnd(':')}: {ex.Message}"]);
+            // A value of the wrong type: the binder's message names its key.
+            throw Invalid([.. errors.Messages, ex.Message]);
         }
 
-        if (settings is null)
+        if (settings is not null)
         {
-            return;
-        }
-
-        var errors = new SettingErrors(_prefix);
-        Apply(settings, options, errors);
-        for (int i = 0; i < settings.Listen.Count; i++)
-        {
-            if (Address(settings.Listen[i], $"Listen:{i}", errors) is { } address)
-            {
-                options.Listen.Add(address);
-                lock (registration.ConfiguredAddresses)
-                {
-                    registration.ConfiguredAddresses[address] = $"{_prefix}Listen:{i}";
-                }
-            }
+            Apply(settings, options, errors);
+            AddListenAddresses(settings.Listen, options, errors);
         }
 
         if (errors.Messages.Count > 0)
         {
             throw Invalid(errors.Messages);
+        }
+    }
+
+    private void AddListenAddresses(List<ListenSection> listen, FrameServerOptions options, SettingErrors errors)
+    {
+        // The entries' own keys ("0", "1", or names), in the order the binder read them.
+        string[] keys = [.. configuration.GetSection("Listen").GetChildren().Select(c => c.Key)];
+        for (int i = 0; i < listen.Count; i++)
+        {
+            string key = $"Listen:{(keys.Length == listen.Count ? keys[i] : i)}";
+            if (Address(listen[i], key, errors) is { } address)
+            {
+                options.Listen.Add(address);
+                lock (registration.ConfiguredAddresses)
+                {
+                    registration.ConfiguredAddresses[address] = _prefix + key;
+                }
+            }
         }
     }
 

@@ -15,7 +15,9 @@ public class OptionsValidationTests
         { ["Limits:MaxHeaderLength", "70000"], "AppProtocol:Limits:MaxHeaderLength '70000' is not valid" },
         { ["MinResponseDataRate:BytesPerSecond", "-1"], "AppProtocol:MinResponseDataRate is not valid: The rate must be positive." },
         { ["IdleTimeout", "soon"], "AppProtocol:IdleTimeout" },
-        { ["IdelTimeout", "00:00:01"], "'IdelTimeout'" },
+        { ["IdelTimeout", "00:00:01"], "AppProtocol:IdelTimeout is not a setting; here the settings are IdleTimeout, FrameTimeout," },
+        { ["Listen:0:Prot", "1"], "AppProtocol:Listen:0:Prot is not a setting; here the settings are Host, Port, UnixSocketPath, Certificate." },
+        { ["Listen:0:Certificate:Pass", "x"], "AppProtocol:Listen:0:Certificate:Pass is not a setting; here the settings are Path, KeyPath, Password." },
         { ["Listen:1:Host", "127.0.0.1", "Listen:1:Port", "70000"], "AppProtocol:Listen:1:Port '70000' is not valid: Port must be 0 to 65535." },
         { ["Listen:1:Host", "127.0.0.1"], "AppProtocol:Listen:1:Port is required with Host" },
         { ["Listen:1:Port", "5"], "AppProtocol:Listen:1 set either Host (with Port) or UnixSocketPath: neither is set." },
@@ -41,13 +43,25 @@ public class OptionsValidationTests
     [Fact]
     public async Task Every_mistake_is_reported_at_once()
     {
-        HostApplicationBuilder builder = TestHost.Builder([.. TestHost.Loopback, ("FrameTimeout", "-00:00:01"), ("Listen:0:Port", "70000")]);
+        HostApplicationBuilder builder = TestHost.Builder([.. TestHost.Loopback, ("FrameTimeout", "-00:00:01"), ("Listen:0:Port", "70000"), ("Idle", "1")]);
         TestHost.AddServer(builder).Run(TestHost.Search);
         using IHost host = builder.Build();
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync().WaitAsync(TestHost.Patience));
 
-        Assert.Equal(2, error.Failures.Count());
+        Assert.Equal(3, error.Failures.Count());
+    }
+
+    [Fact]
+    public async Task Named_listen_entries_are_named_by_their_key()
+    {
+        HostApplicationBuilder builder = TestHost.Builder(("Listen:public:Host", "127.0.0.1"), ("Listen:public:Port", "70000"));
+        TestHost.AddServer(builder).Run(TestHost.Search);
+        using IHost host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync().WaitAsync(TestHost.Patience));
+
+        Assert.StartsWith("AppProtocol:Listen:public:Port '70000' is not valid", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -98,6 +112,18 @@ public class OptionsValidationTests
         });
         Assert.Equal("No match for 'a'.", AppProtocol.Tests.Server.Requests.Result(await client.ExchangeAsync(AppProtocol.Tests.Server.Requests.Search("a"))));
         await host.StopAsync().WaitAsync(TestHost.Patience);
+    }
+
+    [Fact]
+    public void An_empty_host_binds_as_every_interface_not_as_no_host()
+    {
+        HostApplicationBuilder builder = TestHost.Builder(("Listen:0:Host", ""), ("Listen:0:Port", "0"));
+        TestHost.AddServer(builder).Run(TestHost.Search);
+        using IHost host = builder.Build();
+
+        var options = host.Services.GetRequiredService<IOptions<AppProtocol.Server.FrameServerOptions>>().Value;
+
+        Assert.Equal("", Assert.Single(options.Listen).Host);
     }
 
     [Fact]
