@@ -12,6 +12,9 @@ internal sealed class AppProtocolServerRegistration
     /// <summary>Makes the handler when the server starts, from the application's services.</summary>
     public Func<IServiceProvider, FrameHandler>? HandlerFactory { get; set; }
 
+    /// <summary>Whether options are bound from a configuration section already: a second one would add its listen addresses again.</summary>
+    public bool HasConfiguration { get; set; }
+
     public List<Func<FrameHandler, FrameHandler>> ExchangeMiddleware { get; } = [];
 
     public List<Func<ConnectionDelegate, ConnectionDelegate>> ConnectionMiddleware { get; } = [];

@@ -48,6 +48,7 @@ public static class AppProtocolServiceCollectionExtensions
     /// <c>Backlog</c>, <c>CloseAfterResponse</c>, <c>TrimMemoryAfterSurge</c>.
     /// </param>
     /// <returns>A builder for the handler, middleware and options.</returns>
+    /// <exception cref="InvalidOperationException">A configuration section was given already.</exception>
     /// <remarks>
     /// The section is read when the options are first needed (at the host's start). A value a setting refuses, a
     /// value of the wrong type and an unknown key each fail the start with an <see cref="OptionsValidationException"/>
@@ -58,6 +59,12 @@ public static class AppProtocolServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(configuration);
         AppProtocolServerBuilder builder = services.AddAppProtocolServer();
+        if (builder.Registration.HasConfiguration)
+        {
+            throw new InvalidOperationException("AddAppProtocolServer was already given a configuration section: one server binds from one section.");
+        }
+
+        builder.Registration.HasConfiguration = true;
         services.AddSingleton<IConfigureOptions<FrameServerOptions>>(new ConfigurationBinding(configuration, builder.Registration));
         return builder;
     }

@@ -90,11 +90,13 @@ public class HostedServerTests
     }
 
     [Fact]
-    public async Task Calling_AddAppProtocolServer_twice_configures_one_server()
+    public async Task Calling_AddAppProtocolServer_twice_configures_one_server_bound_from_one_section()
     {
         HostApplicationBuilder builder = TestHost.Builder(TestHost.Loopback);
         TestHost.AddServer(builder);
         builder.Services.AddAppProtocolServer().Run(TestHost.Search);
+        var twice = Assert.Throws<InvalidOperationException>(() => TestHost.AddServer(builder));
+        Assert.StartsWith("AddAppProtocolServer was already given a configuration section", twice.Message, StringComparison.Ordinal);
         using IHost host = builder.Build();
 
         Assert.Single(host.Services.GetServices<IHostedService>().OfType<FrameServerService>());

@@ -49,7 +49,12 @@ internal sealed class JsonActionTable(string discriminator, string? valueMember)
 
     /// <summary>Finds the action of a request (one pass over its content).</summary>
     /// <exception cref="ProtocolException">The content is not one valid JSON value.</exception>
-    public ActionMatch Match(in Frame request) => ActionScanner.Scan(Utf8Content.Of(request), this);
+    public ActionMatch Match(in Frame request)
+    {
+        // Frozen at the first request, whatever it names, so that mapping later fails every time, not by chance.
+        _ = _frozen ?? Freeze();
+        return ActionScanner.Scan(Utf8Content.Of(request), this);
+    }
 
     /// <summary>The action the discriminator's string token names, or <see langword="null"/>.</summary>
     public JsonAction? Find(ref Utf8JsonReader name)
