@@ -1,12 +1,14 @@
 using System.Net;
-using System.Runtime.InteropServices;
+using AppProtocol.Hosting;
 using AppProtocol.Samples;
 using AppProtocol.Server;
 using AppProtocol.Transport;
 using AppServer;
-using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
-// app-server <host> <port> [--quiet] [--close-after-response] [--inline] [--tls-cert PATH [--tls-key PATH] [--client-ca PATH]]: the reference app-server.py, on AppProtocol.
+// app-server <host> <port> [--quiet] [--close-after-response] [--inline] [--tls-cert PATH [--tls-key PATH] [--client-ca PATH]] [--config appsettings.json]: the reference app-server.py, on AppProtocol.
 if (!Arguments.TryParse(args, out Arguments? arguments))
 {
     Console.WriteLine("Usage: app-server <host> <port>");
@@ -26,60 +28,58 @@ if (arguments.Tls is { } tlsArguments && !ServerTls.TryLoad(tlsArguments, out tl
 }
 
 AppConsole? console = arguments.Quiet ? null : new AppConsole(Console.Out);
-var options = new FrameServerOptions
-{
-    CloseAfterResponse = arguments.CloseAfterResponse,
-    ShutdownTimeout = TimeSpan.FromSeconds(5),
-    ConnectionOpened = (_, remote) => console?.Accepted(remote),
-    ConnectionClosed = (_, remote) => console?.Closing(remote),
-};
-if (arguments.FrameTimeout is { } timeout)
-{
-    options.FrameTimeout = timeout;
-}
-
-// TLS is the listen address's own; the lines printed are the same over it.
-ListenAddress address = ListenAddress.Tcp(arguments.Host, arguments.Port);
-options.Listen.Add(tls is null ? address : address.WithTls(tls.ToSslServerAuthenticationOptions()));
-
-using ILoggerFactory loggerFactory = LoggerFactory.Create(logging => logging
-    .SetMinimumLevel(LogLevel.Warning)
-    .AddSimpleConsole(o => o.SingleLine = true)
-    .AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
-
-var handler = new AppRequestHandler(console, arguments.CloseAfterResponse);
-await using var server = new FrameServer(options, handler.HandleAsync, loggerFactory);
+IHost host;
 try
 {
-    await server.StartAsync();
+    host = AppHost.Build(arguments, tls, console);
 }
-catch (Exception ex) when (ex is System.Net.Sockets.SocketException or ArgumentException)
+catch (Exception ex) when (ex is FileNotFoundException or InvalidDataException)
 {
-    Console.Error.WriteLine($"Cannot listen on {PythonRepr.HostPort(arguments.Host, arguments.Port)}: {ex.Message}");
+    Console.Error.WriteLine($"Cannot read the configuration file '{arguments.ConfigPath}': {ex.InnerException?.Message ?? ex.Message}");
     return 1;
 }
 
-// Port 0 lets the system choose: print the real one, as the reference would print what it bound.
-int boundPort = server.EndPoints[0] is IPEndPoint bound ? bound.Port : arguments.Port;
-Console.WriteLine($"Listening on {PythonRepr.HostPort(arguments.Host, boundPort)}");
+using (host)
+{
+    try
+    {
+        await host.StartAsync();
+    }
+    catch (OptionsValidationException ex)
+    {
+        Console.Error.WriteLine("Invalid configuration:");
+        foreach (string failure in ex.Failures)
+        {
+            Console.Error.WriteLine($"  {failure}");
+        }
 
-var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-Console.CancelKeyPress += (_, e) =>
-{
-    e.Cancel = true;
-    stop.TrySetResult();
-};
-using PosixSignalRegistration sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-{
-    context.Cancel = true;
-    stop.TrySetResult();
-});
+        return 1;
+    }
+    catch (Exception ex) when (ex is System.Net.Sockets.SocketException or ArgumentException)
+    {
+        string where = arguments.Host is { } name ? $" on {PythonRepr.HostPort(name, arguments.Port)}" : "";
+        Console.Error.WriteLine($"Cannot listen{where}: {ex.Message}");
+        return 1;
+    }
 
-await stop.Task;
-if (!arguments.Quiet)
-{
-    Console.WriteLine("Caught keyboard interrupt, exiting");
+    FrameServerService server = host.Services.GetRequiredService<FrameServerService>();
+    IList<ListenAddress> listen = host.Services.GetRequiredService<IOptions<FrameServerOptions>>().Value.Listen;
+    if (listen is [{ Host: { } listenHost }])
+    {
+        // Port 0 lets the system choose: print the real one, as the reference would print what it bound.
+        int boundPort = server.EndPoints[0] is IPEndPoint bound ? bound.Port : listen[0].Port;
+        Console.WriteLine($"Listening on {PythonRepr.HostPort(listenHost, boundPort)}");
+    }
+    else
+    {
+        foreach (EndPoint endPoint in server.EndPoints)
+        {
+            Console.WriteLine($"Listening on {PythonRepr.Address(endPoint)}");
+        }
+    }
+
+    // SIGTERM or Ctrl+C: the host stops the server gracefully; "Caught keyboard interrupt, exiting" is printed as it starts stopping.
+    await host.WaitForShutdownAsync();
 }
 
-await server.StopAsync();
 return 0;

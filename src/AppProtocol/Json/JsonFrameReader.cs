@@ -104,7 +104,8 @@ public static class JsonFrameReader
         return value;
     }
 
-    private static void ValidateUtf8(in ReadOnlySequence<byte> content)
+    /// <summary>Refuses UTF-8 content that starts with a byte order mark or is not valid UTF-8, as <c>json.loads</c> does; also used by the JSON action router.</summary>
+    internal static void ValidateUtf8(in ReadOnlySequence<byte> content)
     {
         if (content.FirstSpan.StartsWith(Utf8Bom) || (!content.IsSingleSegment && content.Length >= 3 && StartsWithBom(content)))
         {
