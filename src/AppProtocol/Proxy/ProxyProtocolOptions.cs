@@ -16,7 +16,7 @@ namespace AppProtocol.Proxy;
 /// <para>
 /// A peer that is not trusted gets, when <see cref="Required"/>: its connection closed, a log line and a counted error
 /// (<c>ProxyPeerNotTrusted</c>), before anything is read from it. When not required: it is served as a direct client,
-/// its bytes unread, so that a header it sends is a bad frame rather than a forged address.
+/// its bytes left to the frame reader, so that a header it sends is read as a frame (a bad one), never as an address.
 /// </para>
 /// <para>
 /// Each setter validates its value and throws <see cref="ArgumentOutOfRangeException"/> naming the setting. The server
@@ -69,7 +69,7 @@ public sealed class ProxyProtocolOptions
             return new IPNetwork(single, single.AddressFamily == AddressFamily.InterNetwork ? 32 : 128);
         }
 
-        if (written && slash > 0 && IPNetwork.TryParse(text, out IPNetwork network))
+        if (written && slash > 0 && IPNetwork.TryParse(text, out IPNetwork network) && network.BaseAddress.Equals(IPAddress.Parse(address)))
         {
             return network;
         }
