@@ -6,8 +6,9 @@ using AppProtocol.Transport;
 using AppServer;
 using Microsoft.Extensions.Logging;
 
-// app-server <host> <port> [--quiet] [--close-after-response] [--inline] [--tls-cert PATH [--tls-key PATH] [--client-ca PATH]]: the reference app-server.py, on AppProtocol.
-if (!Arguments.TryParse(args, out Arguments? arguments))
+// app-server <host> <port> [--quiet] [--close-after-response] [--inline] [--tls-cert PATH [--tls-key PATH] [--client-ca PATH]]
+//   [--proxy-protocol [--trusted-proxy ADDRESS|CIDR]...]: the reference app-server.py, on AppProtocol.
+if (!ProxyArguments.TryExtract(args, out args, out ProxyArguments? proxy) || !Arguments.TryParse(args, out Arguments? arguments))
 {
     Console.WriteLine("Usage: app-server <host> <port>");
     return 1;
@@ -36,6 +37,16 @@ var options = new FrameServerOptions
 if (arguments.FrameTimeout is { } timeout)
 {
     options.FrameTimeout = timeout;
+}
+
+// Every connection starts with a PROXY header from a trusted proxy; the lines printed then name its client.
+if (proxy is not null)
+{
+    options.ProxyProtocol = new AppProtocol.Proxy.ProxyProtocolOptions();
+    foreach (IPNetwork network in proxy.TrustedProxies)
+    {
+        options.ProxyProtocol.TrustedProxies.Add(network);
+    }
 }
 
 // TLS is the listen address's own; the lines printed are the same over it.
