@@ -20,7 +20,7 @@ internal static class AppHost
 
     /// <exception cref="FileNotFoundException">The configuration file does not exist.</exception>
     /// <exception cref="InvalidDataException">The configuration file is not JSON.</exception>
-    public static IHost Build(Arguments arguments, ServerTls? tls, AppConsole? console)
+    public static IHost Build(Arguments arguments, ServerTls? tls, AppConsole? console, ProxyArguments? proxy)
     {
         HostApplicationBuilder builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         if (arguments.ConfigPath is { } path)
@@ -38,7 +38,7 @@ internal static class AppHost
         // The sample's own default, before the file's settings.
         builder.Services.Configure<FrameServerOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
         builder.Services.AddAppProtocolServer(builder.Configuration.GetSection(Section))
-            .Configure(options => ApplyCommandLine(options, arguments, tls, console))
+            .Configure(options => ApplyCommandLine(options, arguments, tls, console, proxy))
             .Run(services =>
             {
                 // The handler prints the "connection": "close" member the server adds, so it needs the final setting.
@@ -55,8 +55,18 @@ internal static class AppHost
         return host;
     }
 
-    private static void ApplyCommandLine(FrameServerOptions options, Arguments arguments, ServerTls? tls, AppConsole? console)
+    private static void ApplyCommandLine(FrameServerOptions options, Arguments arguments, ServerTls? tls, AppConsole? console, ProxyArguments? proxy)
     {
+        // Every connection starts with a PROXY header from a trusted proxy; the lines printed then name its client.
+        if (proxy is not null)
+        {
+            options.ProxyProtocol = new AppProtocol.Proxy.ProxyProtocolOptions();
+            foreach (System.Net.IPNetwork network in proxy.TrustedProxies)
+            {
+                options.ProxyProtocol.TrustedProxies.Add(network);
+            }
+        }
+
         options.CloseAfterResponse |= arguments.CloseAfterResponse;
         options.ConnectionOpened = (_, remote) => console?.Accepted(remote);
         options.ConnectionClosed = (_, remote) => console?.Closing(remote);

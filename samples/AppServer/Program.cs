@@ -8,8 +8,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-// app-server <host> <port> [--quiet] [--close-after-response] [--inline] [--tls-cert PATH [--tls-key PATH] [--client-ca PATH]] [--config appsettings.json]: the reference app-server.py, on AppProtocol.
-if (!Arguments.TryParse(args, out Arguments? arguments))
+// app-server <host> <port> [--quiet] [--close-after-response] [--inline] [--tls-cert PATH [--tls-key PATH] [--client-ca PATH]] [--config appsettings.json]
+//   [--proxy-protocol [--trusted-proxy ADDRESS|CIDR]...]: the reference app-server.py, on AppProtocol.
+if (!ProxyArguments.TryExtract(args, out args, out ProxyArguments? proxy) || !Arguments.TryParse(args, out Arguments? arguments))
 {
     Console.WriteLine("Usage: app-server <host> <port>");
     return 1;
@@ -31,7 +32,7 @@ AppConsole? console = arguments.Quiet ? null : new AppConsole(Console.Out);
 IHost host;
 try
 {
-    host = AppHost.Build(arguments, tls, console);
+    host = AppHost.Build(arguments, tls, console, proxy);
 }
 catch (Exception ex) when (ex is FileNotFoundException or InvalidDataException)
 {

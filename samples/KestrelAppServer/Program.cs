@@ -9,8 +9,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-// app-server-kestrel <host> <port> [--quiet] [--close-after-response] [--tls-cert PATH [--tls-key PATH] [--client-ca PATH]] [--http-port N]: app-server on Kestrel.
-if (!Arguments.TryParse(args, out Arguments? arguments))
+// app-server-kestrel <host> <port> [--quiet] [--close-after-response] [--tls-cert PATH [--tls-key PATH] [--client-ca PATH]] [--http-port N]
+//   [--proxy-protocol [--trusted-proxy ADDRESS|CIDR]...]: app-server on Kestrel.
+if (!ProxyArguments.TryExtract(args, out args, out ProxyArguments? proxy) || !Arguments.TryParse(args, out Arguments? arguments))
 {
     Console.WriteLine("Usage: app-server-kestrel <host> <port>");
     return 1;
@@ -49,7 +50,7 @@ builder.WebHost.ConfigureKestrel(kestrel =>
     Listen.On(kestrel, addresses, arguments.Port, listen =>
     {
         appProtocolEndpoints.Add(listen);
-        listen.UseTls(tls).UseAppProtocol(handler.HandleAsync, app =>
+        listen.UseProxy(proxy).UseTls(tls).UseAppProtocol(handler.HandleAsync, app =>
         {
             app.Options.CloseAfterResponse = arguments.CloseAfterResponse;
             app.Options.ShutdownTimeout = TimeSpan.FromSeconds(5);

@@ -8,7 +8,8 @@ namespace AppProtocol.Diagnostics;
 /// <remarks>
 /// Instruments: <c>appprotocol.server.active_connections</c> (up-down counter), <c>appprotocol.server.frames_received</c>,
 /// <c>appprotocol.server.frames_sent</c>, <c>appprotocol.server.bytes_received</c>, <c>appprotocol.server.bytes_sent</c>,
-/// <c>appprotocol.server.errors</c> (tag <c>error.type</c>: a <see cref="Framing.ProtocolError"/> name, or
+/// <c>appprotocol.server.errors</c> (tag <c>error.type</c>: a <see cref="Framing.ProtocolError"/> name, a
+/// <see cref="Proxy.ProxyProtocolError"/> name (a PROXY protocol header refused), or
 /// <c>timeout</c>, <c>handler</c>, <c>io</c>, <c>tls</c>, <c>connection_limit</c>) and
 /// <c>appprotocol.server.exchange.duration</c> (histogram, seconds; with <c>error.type</c> when the exchange failed).
 /// Every measurement carries the <see cref="MetricTags"/> of the address its connection came in on.

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net.Security;
 using AppProtocol.Diagnostics;
 using AppProtocol.Framing;
+using AppProtocol.Proxy;
 using AppProtocol.Transport.Features;
 using Microsoft.AspNetCore.Connections;
 
@@ -118,7 +119,7 @@ public sealed class FrameConnectionHandler : ConnectionHandler, IDisposable
         ServerLog.ConnectionAccepted(_settings.Logger, connection.Id, connection.Context.RemoteEndPoint);
         try
         {
-            if (ReferenceEquals(pipeline, _plainPipeline) && _connectionMiddleware.Length == 0)
+            if (ReferenceEquals(pipeline, _plainPipeline) && _connectionMiddleware.Length == 0 && _settings.ProxyProtocol is null)
             {
                 await connection.ServeFramesAsync(connection.Context).ConfigureAwait(false);
             }
@@ -195,7 +196,11 @@ public sealed class FrameConnectionHandler : ConnectionHandler, IDisposable
             pipeline = _connectionMiddleware[i](pipeline);
         }
 
-        return tls is null ? pipeline : new TlsConnectionMiddleware(pipeline, tls, _settings).OnConnectionAsync;
+        pipeline = tls is null ? pipeline : new TlsConnectionMiddleware(pipeline, tls, _settings).OnConnectionAsync;
+
+        // The PROXY header comes first on the wire, before the TLS handshake; TLS then reads the bytes after it from the stream.
+        return _settings.ProxyProtocol is not { } proxy ? pipeline
+            : new ProxyProtocolMiddleware(pipeline, proxy, _settings.Logger, _settings.Metrics, _settings.Clock, bytesAfterHeaderToStream: tls is not null).OnConnectionAsync;
     }
 
     private void OnHeartbeat(long now)

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Security;
+using AppProtocol.Proxy;
 using AppProtocol.Transport;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
@@ -35,6 +36,20 @@ public sealed class FrameServerBuilder
     public FrameServerBuilder UseConnectionMiddleware(Func<ConnectionDelegate, ConnectionDelegate> middleware)
     {
         _connectionMiddleware.Add(middleware ?? throw new ArgumentNullException(nameof(middleware)));
+        return this;
+    }
+
+    /// <summary>
+    /// Turns the PROXY protocol on (<see cref="FrameServerOptions.ProxyProtocol"/>): before anything else on a
+    /// connection, its TLS handshake included, a trusted proxy's header is read and the connection becomes the
+    /// original client's (see <see cref="ProxyProtocolMiddleware"/>).
+    /// </summary>
+    /// <param name="configure">Sets who is trusted, whether the header is required, its timeout; the defaults when <see langword="null"/>.</param>
+    /// <returns>This builder.</returns>
+    public FrameServerBuilder UseProxyProtocol(Action<ProxyProtocolOptions>? configure = null)
+    {
+        Options.ProxyProtocol ??= new ProxyProtocolOptions();
+        configure?.Invoke(Options.ProxyProtocol);
         return this;
     }
 

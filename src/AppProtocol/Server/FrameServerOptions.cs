@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Diagnostics.Metrics;
 using System.Net;
 using AppProtocol.Framing;
+using AppProtocol.Proxy;
 using AppProtocol.Transport;
 
 namespace AppProtocol.Server;
@@ -74,6 +75,14 @@ public sealed class FrameServerOptions
 
     /// <summary>Creates the <c>AppProtocol</c> meter; <see langword="null"/> uses a shared one.</summary>
     public IMeterFactory? MeterFactory { get; set; }
+
+    /// <summary>
+    /// The PROXY protocol (HAProxy's, versions 1 and 2) in front of every connection, before TLS: a trusted proxy's
+    /// header names the original client, whom handlers, logs and callbacks then see. <see langword="null"/> (the
+    /// default) turns it off. On Kestrel, use <c>ListenOptions.UseProxyProtocol</c> before <c>UseHttps</c> instead:
+    /// this one runs inside the AppProtocol handler, after Kestrel's TLS.
+    /// </summary>
+    public ProxyProtocolOptions? ProxyProtocol { get; set; }
 
     /// <summary>Called when a connection is ready for frames (after its connection middleware: a TLS handshake, a PROXY header), with its number and the client's end point. Must not throw (exceptions are logged).</summary>
     public Action<long, EndPoint?>? ConnectionOpened { get; set; }

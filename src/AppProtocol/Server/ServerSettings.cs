@@ -28,6 +28,7 @@ internal sealed class ServerSettings
         Clock = options.TimeProvider;
         ConnectionOpened = options.ConnectionOpened;
         ConnectionClosed = options.ConnectionClosed;
+        ProxyProtocol = options.ProxyProtocol?.Snapshot();
         Metrics = new AppProtocolMetrics(options.MeterFactory);
         Pipeline = new ExchangeErrorMapper(pipeline, Metrics, logger, Clock).HandleAsync;
         Logger = logger;
@@ -71,6 +72,9 @@ internal sealed class ServerSettings
     public Action<long, EndPoint?>? ConnectionClosed { get; }
 
     public AppProtocolMetrics Metrics { get; }
+
+    /// <summary>The PROXY protocol's settings, or <see langword="null"/> when it is off.</summary>
+    public Proxy.ProxySettings? ProxyProtocol { get; }
 
     /// <summary>The exchange middleware and the handler, composed, with the error mapping around them.</summary>
     public FrameHandler Pipeline { get; }
