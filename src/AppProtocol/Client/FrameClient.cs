@@ -29,16 +29,13 @@ namespace AppProtocol.Client;
 /// broken connection, every request pending on that connection fails and the next call opens a new connection.
 /// A caller who cancels after its request was sent leaves the connection in use; its response is dropped.</para>
 /// </remarks>
-public sealed class FrameClient : IAsyncDisposable
+public sealed partial class FrameClient : IAsyncDisposable
 {
-    // A fresh connection that is found closed before the request could go out is replaced this many times at most.
-    private const int MaxConnectAttempts = 3;
+    // A request that the server cannot have read goes out on this many connections at most.
+    private const int MaxAttempts = 3;
 
     private readonly FrameClientOptions _options;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _connectLock = new(1, 1);
-    private FrameConnection? _connection;
-    private bool _disposed;
 
     /// <summary>Creates a client; it connects on the first request.</summary>
     /// <param name="options">Where and how to connect.</param>
@@ -100,12 +97,12 @@ public sealed class FrameClient : IAsyncDisposable
         return JsonFrameReader.Read(response, responseTypeInfo);
     }
 
-    /// <summary>Closes the connection; pending requests fail with <see cref="ObjectDisposedException"/>.</summary>
-    /// <returns>A task that completes when the connection is closed.</returns>
+    /// <summary>Closes the client's connections; pending requests fail with <see cref="ObjectDisposedException"/>.</summary>
+    /// <returns>A task that completes when the connections are closed.</returns>
     public async ValueTask DisposeAsync()
     {
-        await _connectLock.WaitAsync().ConfigureAwait(false);
-        try
+        FrameConnection[] connections;
+        lock (_open)
         {
             if (_disposed)
             {
@@ -113,15 +110,14 @@ public sealed class FrameClient : IAsyncDisposable
             }
 
             _disposed = true;
-            if (_connection is { } connection)
-            {
-                _connection = null;
-                await connection.DisposeAsync().ConfigureAwait(false);
-            }
+            connections = [.. _open];
+            _open.Clear();
         }
-        finally
+
+        Volatile.Write(ref _shared, null);
+        foreach (FrameConnection connection in connections)
         {
-            _connectLock.Release();
+            await connection.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -140,26 +136,10 @@ public sealed class FrameClient : IAsyncDisposable
             timeout.CancelAfter(_options.RequestTimeout);
         }
 
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            for (int attempt = 1; ; attempt++)
-            {
-                FrameConnection connection = await GetConnectionAsync(cancellationToken, timeout.Token).ConfigureAwait(false);
-                if (await connection.SendAsync(request, cancellationToken, timeout.Token).ConfigureAwait(false) is { } response)
-                {
-                    return FrameErrors.TryGetError(response.Header, out string code, out string? message)
-                        ? throw new FrameErrorReplyException(code, message, response)
-                        : response;
-                }
-
-                // The connection was closed before the request went out, or reset it unread: another one may carry it.
-                if (attempt == MaxConnectAttempts)
-                {
-                    throw new FrameClientException($"The server {_options.Describe()} closed {attempt} connections in a row before a request could be read.");
-                }
-
-                FrameClientLog.RequestResent(_logger, _options.Describe());
-            }
+            return await SendWithResendsAsync(request, new CallTokens(cancellationToken, timeout.Token, either.Token)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -167,59 +147,32 @@ public sealed class FrameClient : IAsyncDisposable
         }
     }
 
-    private async ValueTask<FrameConnection> GetConnectionAsync(CancellationToken cancellationToken, CancellationToken timeoutToken)
+    /// <summary>Sends the request, and again on a new connection when the server cannot have read it.</summary>
+    private async ValueTask<Frame> SendWithResendsAsync(ReadOnlyMemory<byte> request, CallTokens tokens)
     {
-        if (Volatile.Read(ref _connection) is { } current && current.IsUsable())
+        for (int attempt = 1; ;)
         {
-            return current;
-        }
-
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutToken);
-        await _connectLock.WaitAsync(linked.Token).ConfigureAwait(false);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_connection is { } other && other.IsUsable())
+            FrameConnection connection = await GetConnectionAsync(tokens.Any).ConfigureAwait(false);
+            SendOutcome outcome = await connection.SendAsync(request, tokens).ConfigureAwait(false);
+            if (outcome.Response is { } response)
             {
-                return other;
+                return FrameErrors.TryGetError(response.Header, out string code, out string? message)
+                    ? throw new FrameErrorReplyException(code, message, response)
+                    : response;
             }
 
-            FrameConnection? stale = _connection;
-            _connection = null;
-            if (stale is not null)
+            // Not written, because the connection took no more requests: no attempt spent, try another.
+            if (outcome.ResendReason is not { } reason)
             {
-                await stale.DisposeAsync().ConfigureAwait(false);
+                continue;
             }
 
-            _connection = await ConnectAsync(linked.Token).ConfigureAwait(false);
-            return _connection;
-        }
-        finally
-        {
-            _connectLock.Release();
-        }
-    }
+            if (attempt++ == MaxAttempts)
+            {
+                throw new FrameClientException($"The server {_options.Describe()} closed {MaxAttempts} connections in a row before a request could be read.");
+            }
 
-    private async ValueTask<FrameConnection> ConnectAsync(CancellationToken cancellationToken)
-    {
-        using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        connectTimeout.CancelAfter(_options.ConnectTimeout);
-        try
-        {
-            var (socket, stream) = await ClientConnector.ConnectAsync(_options, connectTimeout.Token).ConfigureAwait(false);
-            FrameClientLog.Connected(_logger, _options.Describe());
-            return new FrameConnection(socket, stream, _options.Limits, _options.Describe(), _logger);
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            var timedOut = new FrameClientException($"Could not connect to {_options.Describe()} within {_options.ConnectTimeout}.", ex);
-            FrameClientLog.ConnectFailed(_logger, _options.Describe(), timedOut);
-            throw timedOut;
-        }
-        catch (FrameClientException ex)
-        {
-            FrameClientLog.ConnectFailed(_logger, _options.Describe(), ex);
-            throw;
+            FrameClientLog.RequestResent(_logger, _options.Describe(), reason);
         }
     }
 }

@@ -43,6 +43,15 @@ internal sealed class FakePeer : IAsyncDisposable
         }
     }
 
+    /// <summary>Answers the next <paramref name="count"/> requests with <see cref="Echo"/>.</summary>
+    public async Task EchoFramesAsync(int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            await WriteAsync(Echo((await ReadFrameAsync())!.Value));
+        }
+    }
+
     /// <summary>Sends back every byte received until the client closes (the echo servers of SPEC section 6).</summary>
     public async Task EchoBytesAsync()
     {

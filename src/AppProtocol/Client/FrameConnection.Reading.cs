@@ -1,0 +1,148 @@
+using System.Net.Sockets;
+using AppProtocol.Framing;
+
+namespace AppProtocol.Client;
+
+/// <summary>The read loop: each response to the oldest request, and what the server's close or failure means for the requests left.</summary>
+internal sealed partial class FrameConnection
+{
+    /// <summary>Hands each response to its request until the connection closes; every way out has closed it.</summary>
+    private async Task ReadLoopAsync()
+    {
+        try
+        {
+            while (await _reader.ReadFrameAsync(_lifetime.Token).ConfigureAwait(false) is { } frame)
+            {
+                if (!Deliver(frame))
+                {
+                    return;
+                }
+            }
+
+            await EndOfStreamAsync().ConfigureAwait(false);
+        }
+        catch (ProtocolException ex)
+        {
+            Close(ex);
+        }
+        catch (Exception) when (_lifetime.IsCancellationRequested)
+        {
+            // Closed on purpose; the waiting requests were already failed with the reason.
+        }
+        catch (Exception ex)
+        {
+            ReadFailed(ex);
+        }
+    }
+
+    /// <summary>Answers the oldest request; returns whether the connection stays open for more responses.</summary>
+    private bool Deliver(Frame frame)
+    {
+        bool last = ConnectionMember.IsClose(frame.Header);
+        PendingRequest? answered;
+        lock (_pending)
+        {
+            _pending.TryDequeue(out answered);
+            _responses++;
+            if (last)
+            {
+                // The server reads nothing more here: the next request goes on another connection.
+                _retired = true;
+            }
+        }
+
+        if (answered is null)
+        {
+            Close(new FrameClientException($"The server {_peer} sent a frame that answers no request."));
+            return false;
+        }
+
+        if (last)
+        {
+            _noMoreRequests.Cancel();
+        }
+
+        if (!answered.Detached)
+        {
+            // The frame is a view of the pipe's buffer: the caller gets its own copy.
+            answered.Answer(frame.Clone());
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The server closed its side. A request still waiting was unread if the server's TCP stack then reset the
+    /// connection in answer to it: a closed socket resets data that arrives after the close, whereas a server that read
+    /// the request and then closed leaves nothing to reset.
+    /// </summary>
+    private async ValueTask EndOfStreamAsync()
+    {
+        PendingRequest? only;
+        lock (_pending)
+        {
+            _retired = true;
+            _endedByServer = true;
+            only = _pending.Count == 1 && _responses > 0 && _socket.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6
+                ? _pending.Peek()
+                : null;
+        }
+
+        _noMoreRequests.Cancel();
+        bool reset = only is not null && await ResetAfterCloseAsync().ConfigureAwait(false);
+        PendingRequest? unread = reset ? TakeUnread(only!) : null;
+        Close(new FrameClientException($"The server {_peer} closed the connection before answering."));
+        unread?.ReleaseUnread(ClientFailures.ResetUnread);
+    }
+
+    /// <summary>Lets the request's write finish, then probes with an empty send: it fails once a reset has arrived, and
+    /// succeeds on a connection that was only closed by the server.</summary>
+    private async ValueTask<bool> ResetAfterCloseAsync()
+    {
+        await _writeLock.WaitAsync(_lifetime.Token).ConfigureAwait(false);
+        try
+        {
+            _socket.Send(ReadOnlySpan<byte>.Empty, SocketFlags.None, out SocketError probe);
+            return RequestUnreadException.IsReset(new SocketException((int)probe));
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private void ReadFailed(Exception error)
+    {
+        PendingRequest? unread = null;
+        lock (_pending)
+        {
+            _retired = true;
+            _endedByServer = true;
+            if (RequestUnreadException.IsReset(error) && _responses > 0 && _pending.Count == 1 && !_reader.IsMidFrame)
+            {
+                unread = _pending.Dequeue();
+            }
+        }
+
+        Close(new FrameClientException($"The connection to {_peer} failed: {error.Message}", error));
+        unread?.ReleaseUnread(ClientFailures.ResetUnread);
+    }
+
+    /// <summary>
+    /// Removes <paramref name="request"/> from the queue when its request cannot have been read: the connection was
+    /// reset after it had carried a response, this request was the only one in flight and no byte of its response
+    /// arrived. A server that closes after each answer leaves exactly this behind.
+    /// </summary>
+    private PendingRequest? TakeUnread(PendingRequest request)
+    {
+        lock (_pending)
+        {
+            if (_responses == 0 || _reader.IsMidFrame || _pending.Count != 1 || !ReferenceEquals(_pending.Peek(), request))
+            {
+                return null;
+            }
+
+            return _pending.Dequeue();
+        }
+    }
+}

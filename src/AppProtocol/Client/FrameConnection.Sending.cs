@@ -1,0 +1,212 @@
+using System.IO.Pipelines;
+
+namespace AppProtocol.Client;
+
+/// <summary>Writing a request and waiting for its response.</summary>
+internal sealed partial class FrameConnection
+{
+    /// <summary>Writes one encoded request frame and waits for its response.</summary>
+    /// <param name="encoded">The whole encoded frame.</param>
+    /// <param name="tokens">The call's cancellation.</param>
+    /// <returns>The response, or why the request may go out on another connection (see <see cref="SendOutcome"/>).</returns>
+    /// <exception cref="FrameClientException">The connection was lost.</exception>
+    /// <exception cref="TimeoutException">The request timeout passed while the request was written or answered.</exception>
+    public async ValueTask<SendOutcome> SendAsync(ReadOnlyMemory<byte> encoded, CallTokens tokens)
+    {
+        if (!await EnterWriteAsync(tokens.Any).ConfigureAwait(false))
+        {
+            return NotSent();
+        }
+
+        var request = new PendingRequest(encoded);
+        if (!TryEnqueue(request))
+        {
+            _writeLock.Release();
+            return NotSent();
+        }
+
+        ValueTask<bool> writing = WriteAsync(request);
+        if (!writing.IsCompleted)
+        {
+            await AwaitWriteAsync(writing.AsTask(), tokens).ConfigureAwait(false);
+        }
+
+        // After a failed write the request has its outcome already: unread (it goes out again) or failed.
+        return await AwaitResponseAsync(request, tokens).ConfigureAwait(false);
+    }
+
+    /// <summary>Takes the write lock; <see langword="false"/> when the connection took no more requests first.</summary>
+    private async ValueTask<bool> EnterWriteAsync(CancellationToken cancellationToken)
+    {
+        if (_writeLock.Wait(0))
+        {
+            return true;
+        }
+
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _noMoreRequests.Token);
+        try
+        {
+            await _writeLock.WaitAsync(waiting.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    private bool TryEnqueue(PendingRequest request)
+    {
+        lock (_pending)
+        {
+            if (_retired)
+            {
+                return false;
+            }
+
+            // Enqueued under the write lock, so the queue's order is the order on the wire.
+            _pending.Enqueue(request);
+            _requests++;
+            return true;
+        }
+    }
+
+    /// <summary>Why a request was not written: free to try another connection, unless a fresh one was closed by the server.</summary>
+    private SendOutcome NotSent()
+    {
+        lock (_pending)
+        {
+            return _requests == 0 && _endedByServer ? SendOutcome.Unread(ClientFailures.ClosedBeforeSent) : SendOutcome.NotSent;
+        }
+    }
+
+    /// <summary>Writes the request and releases the write lock when the write ends; returns whether the whole frame went out.</summary>
+    private ValueTask<bool> WriteAsync(PendingRequest request)
+    {
+        ValueTask<FlushResult> flush;
+        try
+        {
+            // No token: a write ends when it is done or its socket is closed, and releases the lock itself.
+            flush = _pipe.Output.WriteAsync(request.Encoded);
+        }
+        catch (Exception ex)
+        {
+            WriteFailed(request, ex);
+            _writeLock.Release();
+            return new(false);
+        }
+
+        if (!flush.IsCompleted)
+        {
+            return new(FinishWriteAsync(flush, request));
+        }
+
+        try
+        {
+            return new(Flushed(flush.Result, request));
+        }
+        catch (Exception ex)
+        {
+            WriteFailed(request, ex);
+            return new(false);
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private async Task<bool> FinishWriteAsync(ValueTask<FlushResult> flush, PendingRequest request)
+    {
+        try
+        {
+            return Flushed(await flush.ConfigureAwait(false), request);
+        }
+        catch (Exception ex)
+        {
+            WriteFailed(request, ex);
+            return false;
+        }
+        finally
+        {
+            _writeLock.Release();
+        }
+    }
+
+    private bool Flushed(FlushResult result, PendingRequest request)
+    {
+        if (result.IsCompleted || result.IsCanceled)
+        {
+            WriteFailed(request, null);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Part of the frame may be on the wire: the stream cannot carry another frame.</summary>
+    private void WriteFailed(PendingRequest request, Exception? error)
+    {
+        var failure = error is null
+            ? new FrameClientException($"The connection to {_peer} closed while the request was being sent.")
+            : new FrameClientException($"Sending the request to {_peer} failed: {error.Message}", error);
+        bool unread = RequestUnreadException.IsReset(error) && TakeUnread(request) is not null;
+        Close(failure);
+        if (unread)
+        {
+            request.ReleaseUnread(ClientFailures.ResetUnread);
+        }
+    }
+
+    /// <summary>Waits for a write that did not complete at once; one cut short leaves a partial frame, so the connection closes.</summary>
+    private async ValueTask AwaitWriteAsync(Task<bool> writing, CallTokens tokens)
+    {
+        try
+        {
+            await writing.WaitAsync(tokens.Any).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (tokens.Timeout.IsCancellationRequested && !tokens.Caller.IsCancellationRequested)
+        {
+            throw TimedOut();
+        }
+        catch (OperationCanceledException)
+        {
+            Close(new FrameClientException($"Sending the request to {_peer} was cancelled half-way; the connection cannot carry another frame."));
+            throw;
+        }
+    }
+
+    private async ValueTask<SendOutcome> AwaitResponseAsync(PendingRequest request, CallTokens tokens)
+    {
+        try
+        {
+            return new(await request.Response.WaitAsync(tokens.Any).ConfigureAwait(false), null);
+        }
+        catch (RequestUnreadException unread)
+        {
+            return SendOutcome.Unread(unread.Message);
+        }
+        catch (OperationCanceledException) when (tokens.Timeout.IsCancellationRequested && !tokens.Caller.IsCancellationRequested)
+        {
+            throw TimedOut();
+        }
+        catch (OperationCanceledException)
+        {
+            // A caller that cancels after sending leaves its request queued: its response, when it comes, is dropped.
+            lock (_pending)
+            {
+                request.Detached = true;
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>The server is stuck or slow: later responses would be out of step, so the connection is given up.</summary>
+    private TimeoutException TimedOut()
+    {
+        var timeout = new TimeoutException($"No response from {_peer} within the request timeout.");
+        Close(new FrameClientException($"The connection to {_peer} was abandoned after a request timed out.", timeout));
+        return timeout;
+    }
+}
