@@ -23,7 +23,7 @@ internal sealed partial class FrameConnection
         }
         catch (ProtocolException ex)
         {
-            Close(ex);
+            ProtocolFailure(ex);
         }
         catch (Exception) when (_lifetime.IsCancellationRequested)
         {
@@ -53,7 +53,7 @@ internal sealed partial class FrameConnection
 
         if (answered is null)
         {
-            Close(new FrameClientException($"The server {_peer} sent a frame that answers no request."));
+            Close($"The server {_peer} sent a frame that answers no request.", null);
             return false;
         }
 
@@ -91,7 +91,7 @@ internal sealed partial class FrameConnection
         _noMoreRequests.Cancel();
         bool reset = only is not null && await ResetAfterCloseAsync().ConfigureAwait(false);
         PendingRequest? unread = reset ? TakeUnread(only!) : null;
-        Close(new FrameClientException($"The server {_peer} closed the connection before answering."));
+        Close($"The server {_peer} closed the connection before answering.", null);
         unread?.ReleaseUnread(ClientFailures.ResetUnread);
     }
 
@@ -124,8 +124,33 @@ internal sealed partial class FrameConnection
             }
         }
 
-        Close(new FrameClientException($"The connection to {_peer} failed: {error.Message}", error));
+        var failure = new FrameClientException($"The connection to {_peer} failed: {error.Message}", error);
+        Close(failure.Message, _ => failure);
         unread?.ReleaseUnread(ClientFailures.ResetUnread);
+    }
+
+    /// <summary>
+    /// The server's bytes broke the protocol. A stream that ended inside a response is a lost connection, for its request
+    /// and for those behind it; garbage is the answer of the oldest request, and the ones behind it lose their connection.
+    /// </summary>
+    private void ProtocolFailure(ProtocolException error)
+    {
+        PendingRequest? oldest;
+        lock (_pending)
+        {
+            _pending.TryPeek(out oldest);
+        }
+
+        if (error.Error == ProtocolError.TruncatedFrame)
+        {
+            string inResponse = $"The server {_peer} closed the connection in the middle of the response ({error.Message})";
+            string before = $"The server {_peer} closed the connection before answering, in the middle of the response to an earlier request ({error.Message})";
+            Close(inResponse, request => new FrameClientException((ReferenceEquals(request, oldest) ? inResponse : before) + ".", error));
+            return;
+        }
+
+        string closed = $"The connection to {_peer} was closed because the server's answer to an earlier request broke the protocol ({error.Error}: {error.Message}).";
+        Close(error.Message, request => ReferenceEquals(request, oldest) ? error : new FrameClientException(closed, error));
     }
 
     /// <summary>

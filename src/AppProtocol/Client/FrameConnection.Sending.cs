@@ -151,7 +151,7 @@ internal sealed partial class FrameConnection
             ? new FrameClientException($"The connection to {_peer} closed while the request was being sent.")
             : new FrameClientException($"Sending the request to {_peer} failed: {error.Message}", error);
         bool unread = RequestUnreadException.IsReset(error) && TakeUnread(request) is not null;
-        Close(failure);
+        Close(failure.Message, _ => failure);
         if (unread)
         {
             request.ReleaseUnread(ClientFailures.ResetUnread);
@@ -171,7 +171,7 @@ internal sealed partial class FrameConnection
         }
         catch (OperationCanceledException)
         {
-            Close(new FrameClientException($"Sending the request to {_peer} was cancelled half-way; the connection cannot carry another frame."));
+            Close($"Sending a request to {_peer} was cancelled half-way; the connection cannot carry another frame.", null);
             throw;
         }
     }
@@ -206,7 +206,8 @@ internal sealed partial class FrameConnection
     private TimeoutException TimedOut()
     {
         var timeout = new TimeoutException($"No response from {_peer} within the request timeout.");
-        Close(new FrameClientException($"The connection to {_peer} was abandoned after a request timed out.", timeout));
+        var abandoned = new FrameClientException($"The connection to {_peer} was abandoned after a request timed out.", timeout);
+        Close(abandoned.Message, _ => abandoned);
         return timeout;
     }
 }

@@ -103,19 +103,20 @@ internal sealed partial class FrameConnection : IAsyncDisposable
             _endedByServer = true;
         }
 
-        Close(new FrameClientException($"The server {_peer} closed the connection."));
+        Close($"The server {_peer} closed the connection.", null);
         return false;
     }
 
     /// <summary>Closes the connection; requests still waiting fail with <see cref="ObjectDisposedException"/>.</summary>
     public async ValueTask DisposeAsync()
     {
-        Close(new ObjectDisposedException(nameof(FrameClient), "The client was disposed."));
+        Close("The client was disposed.", static _ => new ObjectDisposedException(nameof(FrameClient), "The client was disposed."));
         await _run.ConfigureAwait(false);
     }
 
-    /// <summary>Closes at once; each request still waiting fails with <paramref name="reason"/>.</summary>
-    private void Close(Exception reason)
+    /// <summary>Closes at once; each request still waiting fails with what <paramref name="failure"/> makes for it
+    /// (by default a <see cref="FrameClientException"/> with <paramref name="reason"/>).</summary>
+    private void Close(string reason, Func<PendingRequest, Exception>? failure)
     {
         PendingRequest[] pending;
         lock (_pending)
@@ -131,12 +132,12 @@ internal sealed partial class FrameConnection : IAsyncDisposable
             _pending.Clear();
         }
 
-        FrameClientLog.ConnectionClosed(_logger, _peer, reason.Message);
+        FrameClientLog.ConnectionClosed(_logger, _peer, reason);
         foreach (PendingRequest request in pending)
         {
             if (!request.Detached)
             {
-                request.Fail(reason);
+                request.Fail(failure?.Invoke(request) ?? new FrameClientException(reason));
             }
         }
 

@@ -136,7 +136,7 @@ public sealed class FrameClientFailureTests
     }
 
     [Fact]
-    public async Task Server_closing_mid_response_is_a_truncated_frame()
+    public async Task Server_closing_mid_response_is_a_lost_connection_naming_the_server()
     {
         await using var server = FakeServer.Tcp(async peer =>
         {
@@ -148,9 +148,10 @@ public sealed class FrameClientFailureTests
         });
         await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port });
 
-        ProtocolException error = await Assert.ThrowsAsync<ProtocolException>(async () => await client.SendAsync(Request).AsTask().WaitAsync(ChildProcess.Timeout));
+        FrameClientException error = await Assert.ThrowsAsync<FrameClientException>(async () => await client.SendAsync(Request).AsTask().WaitAsync(ChildProcess.Timeout));
 
-        Assert.Equal(ProtocolError.TruncatedFrame, error.Error);
+        Assert.Contains($"127.0.0.1:{server.Port} closed the connection in the middle of the response", error.Message, StringComparison.Ordinal);
+        Assert.Equal(ProtocolError.TruncatedFrame, Assert.IsType<ProtocolException>(error.InnerException).Error);
     }
 
     [Fact]
