@@ -50,7 +50,7 @@ public sealed partial class FrameClient
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            var timedOut = new FrameClientException($"Could not connect to {_options.Describe()} within {_options.ConnectTimeout}.", ex);
+            var timedOut = ClientFailures.CouldNotConnect($"Could not connect to {_options.Describe()} within {ClientFailures.Format(_options.ConnectTimeout)} (FrameClientOptions.ConnectTimeout).", ex);
             FrameClientLog.ConnectFailed(_logger, _options.Describe(), timedOut);
             throw timedOut;
         }

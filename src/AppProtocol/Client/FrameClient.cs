@@ -16,15 +16,17 @@ namespace AppProtocol.Client;
 /// <see cref="Frame.Clone"/>): they stay valid after the connection moves on or closes.</para>
 /// <para>Connections are opened on demand. When the server has closed the connection (the Python reference
 /// server closes after each answer), the next request opens a new one. A request that the server may have read is
-/// never sent again: the client reconnects only when the connection is known to be closed before the request goes out,
-/// or when the server's TCP stack reset the connection in answer to the request without any of its response
-/// arriving, on a connection that had already carried a response and with no other request in flight (a closed socket
-/// resets data that arrives after the close; this is the race with servers that close after each answer). In every
-/// other case a request whose connection failed fails with <see cref="FrameClientException"/> and is not re-sent,
-/// because the server may have processed it; the caller decides whether retrying is safe.</para>
-/// <para>Errors: <see cref="FrameClientException"/> when the client cannot connect or the connection is lost before the
-/// response; <see cref="ProtocolException"/> when the server's bytes break the protocol; <see cref="TimeoutException"/>
-/// when the response takes longer than <see cref="FrameClientOptions.RequestTimeout"/>;
+/// never sent again. A request goes out again on a new connection, on at most three in all, only when the server
+/// cannot have read it: the connection broke before the request was written whole, the connection was found closed
+/// by the server before the request went out, or the server's TCP stack reset the connection in answer to it (the
+/// only request in flight, on a connection that had already carried a response, with none of its own response
+/// arrived; a closed socket resets data that arrives after the close: this is the race with servers that close
+/// after each answer).</para>
+/// <para>Errors name the server and their cause, and say whether the server may have processed the request:
+/// <see cref="FrameClientException"/> when the client cannot connect or the connection is lost before the response
+/// (<see cref="FrameClientException.RequestNotProcessed"/> tells what is safe to send again);
+/// <see cref="ProtocolException"/> when the server's answer breaks the protocol; <see cref="FrameClientTimeoutException"/>
+/// (a <see cref="TimeoutException"/>) when the response takes longer than <see cref="FrameClientOptions.RequestTimeout"/>;
 /// <see cref="OperationCanceledException"/> when the caller's token is cancelled. After a timeout, a protocol error or a
 /// broken connection, every request pending on that connection fails and the next call opens a new connection.
 /// A caller who cancels after its request was sent leaves the connection in use; its response is dropped.</para>
@@ -143,7 +145,8 @@ public sealed partial class FrameClient : IAsyncDisposable
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"The request to {_options.Describe()} took longer than {_options.RequestTimeout}.");
+            // The time ran out before the request went out (connecting, or waiting for its turn or the write lock).
+            throw ClientFailures.TimedOut(_options.Describe(), _options.RequestTimeout, sent: false);
         }
     }
 
@@ -154,6 +157,7 @@ public sealed partial class FrameClient : IAsyncDisposable
         {
             FrameConnection connection = await GetConnectionAsync(tokens.Any).ConfigureAwait(false);
             SendOutcome outcome = await connection.SendAsync(request, tokens).ConfigureAwait(false);
+
             if (outcome.Response is { } response)
             {
                 return FrameErrors.TryGetError(response.Header, out string code, out string? message)
@@ -169,7 +173,7 @@ public sealed partial class FrameClient : IAsyncDisposable
 
             if (attempt++ == MaxAttempts)
             {
-                throw new FrameClientException($"The server {_options.Describe()} closed {MaxAttempts} connections in a row before a request could be read.");
+                throw ClientFailures.NeverRead(_options.Describe(), MaxAttempts, reason);
             }
 
             FrameClientLog.RequestResent(_logger, _options.Describe(), reason);

@@ -79,16 +79,24 @@ internal sealed partial class FrameConnection
     private async ValueTask EndOfStreamAsync()
     {
         PendingRequest? only;
+        bool waiting;
         lock (_pending)
         {
             _retired = true;
             _endedByServer = true;
+            waiting = _pending.Count > 0;
             only = _pending.Count == 1 && _responses > 0 && _socket.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6
                 ? _pending.Peek()
                 : null;
         }
 
         _noMoreRequests.Cancel();
+        if (!waiting)
+        {
+            Close($"The server {_peer} closed the connection.", null);
+            return;
+        }
+
         bool reset = only is not null && await ResetAfterCloseAsync().ConfigureAwait(false);
         PendingRequest? unread = reset ? TakeUnread(only!) : null;
         Close($"The server {_peer} closed the connection before answering.", null);
@@ -124,8 +132,8 @@ internal sealed partial class FrameConnection
             }
         }
 
-        var failure = new FrameClientException($"The connection to {_peer} failed: {error.Message}", error);
-        Close(failure.Message, _ => failure);
+        string what = $"The connection to {_peer} failed: {error.Message}";
+        Close(what, request => ClientFailures.Lost(what, request, error));
         unread?.ReleaseUnread(ClientFailures.ResetUnread);
     }
 
@@ -145,12 +153,12 @@ internal sealed partial class FrameConnection
         {
             string inResponse = $"The server {_peer} closed the connection in the middle of the response ({error.Message})";
             string before = $"The server {_peer} closed the connection before answering, in the middle of the response to an earlier request ({error.Message})";
-            Close(inResponse, request => new FrameClientException((ReferenceEquals(request, oldest) ? inResponse : before) + ".", error));
+            Close(inResponse, request => ClientFailures.Lost(ReferenceEquals(request, oldest) ? inResponse : before, request, error));
             return;
         }
 
         string closed = $"The connection to {_peer} was closed because the server's answer to an earlier request broke the protocol ({error.Error}: {error.Message}).";
-        Close(error.Message, request => ReferenceEquals(request, oldest) ? error : new FrameClientException(closed, error));
+        Close(error.Message, request => ReferenceEquals(request, oldest) ? error : ClientFailures.Lost(closed, request, error));
     }
 
     /// <summary>
@@ -162,7 +170,7 @@ internal sealed partial class FrameConnection
     {
         lock (_pending)
         {
-            if (_responses == 0 || _reader.IsMidFrame || _pending.Count != 1 || !ReferenceEquals(_pending.Peek(), request))
+            if (_reader.IsMidFrame || _pending.Count != 1 || !ReferenceEquals(_pending.Peek(), request))
             {
                 return null;
             }

@@ -9,8 +9,8 @@ internal sealed partial class FrameConnection
     /// <param name="encoded">The whole encoded frame.</param>
     /// <param name="tokens">The call's cancellation.</param>
     /// <returns>The response, or why the request may go out on another connection (see <see cref="SendOutcome"/>).</returns>
-    /// <exception cref="FrameClientException">The connection was lost.</exception>
-    /// <exception cref="TimeoutException">The request timeout passed while the request was written or answered.</exception>
+    /// <exception cref="FrameClientException">The connection was lost after the request went out.</exception>
+    /// <exception cref="FrameClientTimeoutException">The request timeout passed while the request was written or answered.</exception>
     public async ValueTask<SendOutcome> SendAsync(ReadOnlyMemory<byte> encoded, CallTokens tokens)
     {
         if (!await EnterWriteAsync(tokens.Any).ConfigureAwait(false))
@@ -26,12 +26,14 @@ internal sealed partial class FrameConnection
         }
 
         ValueTask<bool> writing = WriteAsync(request);
-        if (!writing.IsCompleted)
+        bool written = writing.IsCompleted ? writing.Result : await AwaitWriteAsync(writing.AsTask(), request, tokens).ConfigureAwait(false);
+        if (!written)
         {
-            await AwaitWriteAsync(writing.AsTask(), tokens).ConfigureAwait(false);
+            // The frame did not go out whole: the server cannot have processed it.
+            ObjectDisposedException.ThrowIf(_clientDisposed, typeof(FrameClient));
+            return SendOutcome.Unread(ClientFailures.BrokenWhileSending);
         }
 
-        // After a failed write the request has its outcome already: unread (it goes out again) or failed.
         return await AwaitResponseAsync(request, tokens).ConfigureAwait(false);
     }
 
@@ -86,7 +88,7 @@ internal sealed partial class FrameConnection
         ValueTask<FlushResult> flush;
         try
         {
-            // No token: a write ends when it is done or its socket is closed, and releases the lock itself.
+            // No token: a write ends when it is done or its socket is closed, never half-way for a caller who gave up.
             flush = _pipe.Output.WriteAsync(request.Encoded);
         }
         catch (Exception ex)
@@ -147,32 +149,35 @@ internal sealed partial class FrameConnection
     /// <summary>Part of the frame may be on the wire: the stream cannot carry another frame.</summary>
     private void WriteFailed(PendingRequest request, Exception? error)
     {
-        var failure = error is null
-            ? new FrameClientException($"The connection to {_peer} closed while the request was being sent.")
-            : new FrameClientException($"Sending the request to {_peer} failed: {error.Message}", error);
-        bool unread = RequestUnreadException.IsReset(error) && TakeUnread(request) is not null;
-        Close(failure.Message, _ => failure);
-        if (unread)
+        lock (_pending)
         {
-            request.ReleaseUnread(ClientFailures.ResetUnread);
+            // This request goes out again elsewhere; the ones before it may have been processed.
+            request.Detached = true;
         }
+
+        string what = error is null
+            ? $"The connection to {_peer} closed while a request was being sent."
+            : $"Sending a request to {_peer} failed: {error.Message}";
+        Close(what, null);
     }
 
     /// <summary>Waits for a write that did not complete at once; one cut short leaves a partial frame, so the connection closes.</summary>
-    private async ValueTask AwaitWriteAsync(Task<bool> writing, CallTokens tokens)
+    private async ValueTask<bool> AwaitWriteAsync(Task<bool> writing, PendingRequest request, CallTokens tokens)
     {
         try
         {
-            await writing.WaitAsync(tokens.Any).ConfigureAwait(false);
+            return await writing.WaitAsync(tokens.Any).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (tokens.Timeout.IsCancellationRequested && !tokens.Caller.IsCancellationRequested)
-        {
-            throw TimedOut();
-        }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (tokens.Caller.IsCancellationRequested)
         {
             Close($"Sending a request to {_peer} was cancelled half-way; the connection cannot carry another frame.", null);
             throw;
+        }
+        catch (OperationCanceledException) when (tokens.Timeout.IsCancellationRequested)
+        {
+            // The server does not read: give the connection up, then learn whether the frame had gone out whole.
+            CloseAfterTimeout(request, ClientFailures.TimedOut(_peer, _options.RequestTimeout, sent: false));
+            throw ClientFailures.TimedOut(_peer, _options.RequestTimeout, sent: await writing.ConfigureAwait(false));
         }
     }
 
@@ -186,11 +191,7 @@ internal sealed partial class FrameConnection
         {
             return SendOutcome.Unread(unread.Message);
         }
-        catch (OperationCanceledException) when (tokens.Timeout.IsCancellationRequested && !tokens.Caller.IsCancellationRequested)
-        {
-            throw TimedOut();
-        }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (tokens.Caller.IsCancellationRequested)
         {
             // A caller that cancels after sending leaves its request queued: its response, when it comes, is dropped.
             lock (_pending)
@@ -200,14 +201,22 @@ internal sealed partial class FrameConnection
 
             throw;
         }
+        catch (OperationCanceledException) when (tokens.Timeout.IsCancellationRequested)
+        {
+            // The server is stuck or slow: later responses would be out of step, so give the connection up.
+            var timedOut = ClientFailures.TimedOut(_peer, _options.RequestTimeout, sent: true);
+            CloseAfterTimeout(request, timedOut);
+            throw timedOut;
+        }
     }
 
-    /// <summary>The server is stuck or slow: later responses would be out of step, so the connection is given up.</summary>
-    private TimeoutException TimedOut()
+    private void CloseAfterTimeout(PendingRequest request, FrameClientTimeoutException timedOut)
     {
-        var timeout = new TimeoutException($"No response from {_peer} within the request timeout.");
-        var abandoned = new FrameClientException($"The connection to {_peer} was abandoned after a request timed out.", timeout);
-        Close(abandoned.Message, _ => abandoned);
-        return timeout;
+        lock (_pending)
+        {
+            request.Detached = true;
+        }
+
+        Close(timedOut.Message, _ => ClientFailures.ClosedAfterTimeout(_peer, timedOut));
     }
 }

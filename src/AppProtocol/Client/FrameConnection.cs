@@ -25,6 +25,7 @@ internal sealed partial class FrameConnection : IAsyncDisposable
     private readonly Stream _stream;
     private readonly StreamDuplexPipe _pipe;
     private readonly FrameReader _reader;
+    private readonly FrameClientOptions _options;
     private readonly string _peer;
     private readonly ILogger _logger;
 
@@ -44,10 +45,13 @@ internal sealed partial class FrameConnection : IAsyncDisposable
     private int _requests;
     private int _responses;
 
+    private volatile bool _clientDisposed;
+
     public FrameConnection(Socket socket, Stream stream, FrameClientOptions options)
     {
         _socket = socket;
         _stream = stream;
+        _options = options;
         _peer = options.Describe();
         _logger = options.EffectiveLogger;
         _pipe = StreamDuplexPipe.Create(stream);
@@ -110,12 +114,12 @@ internal sealed partial class FrameConnection : IAsyncDisposable
     /// <summary>Closes the connection; requests still waiting fail with <see cref="ObjectDisposedException"/>.</summary>
     public async ValueTask DisposeAsync()
     {
+        _clientDisposed = true;
         Close("The client was disposed.", static _ => new ObjectDisposedException(nameof(FrameClient), "The client was disposed."));
         await _run.ConfigureAwait(false);
     }
 
-    /// <summary>Closes at once; each request still waiting fails with what <paramref name="failure"/> makes for it
-    /// (by default a <see cref="FrameClientException"/> with <paramref name="reason"/>).</summary>
+    /// <summary>Closes at once; each request still waiting fails with what <paramref name="failure"/> makes for it.</summary>
     private void Close(string reason, Func<PendingRequest, Exception>? failure)
     {
         PendingRequest[] pending;
@@ -137,7 +141,7 @@ internal sealed partial class FrameConnection : IAsyncDisposable
         {
             if (!request.Detached)
             {
-                request.Fail(failure?.Invoke(request) ?? new FrameClientException(reason));
+                request.Fail(failure?.Invoke(request) ?? ClientFailures.Lost(reason, request, null));
             }
         }
 

@@ -34,9 +34,10 @@ public sealed class FrameClientFailureTests
             await Assert.ThrowsAnyAsync<Exception>(() => second.WaitAsync(ChildProcess.Timeout)),
         ];
 
-        // Whichever timed out first gets TimeoutException; one it abandoned with it gets FrameClientException saying why.
-        Assert.Contains(failures, f => f is TimeoutException);
-        Assert.All(failures, f => Assert.True(f is TimeoutException || f is FrameClientException { InnerException: TimeoutException }, f.ToString()));
+        // Whichever timed out first gets the timeout; one it abandoned with it gets FrameClientException saying why.
+        Assert.Contains(failures, f => f is FrameClientTimeoutException);
+        Assert.All(failures, f => Assert.True(f is FrameClientTimeoutException || f is FrameClientException { InnerException: FrameClientTimeoutException }, f.ToString()));
+        Assert.All(failures, f => Assert.Contains("300 ms", f.Message, StringComparison.Ordinal));
     }
 
     [Fact]
@@ -56,7 +57,7 @@ public sealed class FrameClientFailureTests
         });
         await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port, RequestTimeout = TimeSpan.FromMilliseconds(300) });
 
-        await Assert.ThrowsAsync<TimeoutException>(async () => await client.SendAsync(Request));
+        await Assert.ThrowsAsync<FrameClientTimeoutException>(async () => await client.SendAsync(Request));
         Frame response = await client.SendAsync(Request).AsTask().WaitAsync(ChildProcess.Timeout);
 
         Assert.Equal("echo:ping", Encoding.UTF8.GetString(response.Content.ToArray()));
@@ -152,6 +153,7 @@ public sealed class FrameClientFailureTests
 
         Assert.Contains($"127.0.0.1:{server.Port} closed the connection in the middle of the response", error.Message, StringComparison.Ordinal);
         Assert.Equal(ProtocolError.TruncatedFrame, Assert.IsType<ProtocolException>(error.InnerException).Error);
+        Assert.False(error.RequestNotProcessed);
     }
 
     [Fact]

@@ -1,10 +1,15 @@
+using System.Buffers;
+using System.Text;
 using AppProtocol.Client;
 using AppProtocol.Framing;
 using AppProtocol.Samples;
 
 namespace AppProtocol.Tests.Client;
 
-/// <summary>Faults between client and server (through <see cref="FaultProxy"/>): each failure names the server and its cause.</summary>
+/// <summary>
+/// Faults between client and server (through <see cref="FaultProxy"/>): each failure names the server and its cause,
+/// and says whether the server may have processed the request, in the message and in <c>RequestNotProcessed</c>.
+/// </summary>
 public sealed class FrameClientFaultTests
 {
     private static readonly Frame Request = Frame.Binary(SampleContentTypes.ClientBinary, "ping"u8.ToArray());
@@ -34,7 +39,12 @@ public sealed class FrameClientFaultTests
         FrameClientException unanswered = await Assert.ThrowsAsync<FrameClientException>(() => second.WaitAsync(ChildProcess.Timeout));
         Assert.Contains($"127.0.0.1:{proxy.Port} closed the connection in the middle of the response", cut.Message, StringComparison.Ordinal);
         Assert.Contains($"127.0.0.1:{proxy.Port} closed the connection before answering", unanswered.Message, StringComparison.Ordinal);
-        Assert.All([cut, unanswered], e => Assert.Equal(ProtocolError.TruncatedFrame, Assert.IsType<ProtocolException>(e.InnerException).Error));
+        Assert.All([cut, unanswered], e =>
+        {
+            Assert.Equal(ProtocolError.TruncatedFrame, Assert.IsType<ProtocolException>(e.InnerException).Error);
+            Assert.False(e.RequestNotProcessed);
+            Assert.EndsWith(ClientFailures.MayHaveProcessed, e.Message, StringComparison.Ordinal);
+        });
     }
 
     [Fact]
@@ -58,5 +68,102 @@ public sealed class FrameClientFaultTests
         FrameClientException behind = await Assert.ThrowsAsync<FrameClientException>(() => second.WaitAsync(ChildProcess.Timeout));
         Assert.StartsWith($"The connection to 127.0.0.1:{server.Port} was closed because the server's answer to an earlier request broke the protocol (EmptyHeader", behind.Message, StringComparison.Ordinal);
         Assert.IsType<ProtocolException>(behind.InnerException);
+    }
+
+    [Fact]
+    public async Task Refused_connection_says_the_request_was_not_processed()
+    {
+        int port;
+        await using (var gone = FakeServer.Tcp(_ => Task.CompletedTask))
+        {
+            port = gone.Port;
+        }
+
+        await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = port });
+
+        FrameClientException error = await Assert.ThrowsAsync<FrameClientException>(async () => await client.SendAsync(Request));
+
+        Assert.True(error.RequestNotProcessed);
+        Assert.StartsWith($"Could not connect to 127.0.0.1 port {port}", error.Message, StringComparison.Ordinal);
+        Assert.EndsWith(ClientFailures.NotProcessed, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Server_that_read_the_request_and_closed_may_have_processed_it()
+    {
+        await using var server = FakeServer.Tcp(async peer =>
+        {
+            await peer.ReadFrameAsync();
+            peer.Close();
+        });
+        await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port });
+
+        FrameClientException error = await Assert.ThrowsAsync<FrameClientException>(async () => await client.SendAsync(Request).AsTask().WaitAsync(ChildProcess.Timeout));
+
+        Assert.False(error.RequestNotProcessed);
+        Assert.Equal($"The server 127.0.0.1:{server.Port} closed the connection before answering. {ClientFailures.MayHaveProcessed}", error.Message);
+    }
+
+    [Fact]
+    public async Task Connection_reset_while_the_request_is_written_goes_out_again_and_then_says_it_was_not_processed()
+    {
+        // Every connection is reset after 64 KiB of the request: the server never has it whole.
+        await using var server = FakeServer.Tcp(peer => peer.EchoFramesAsync());
+        await using var proxy = FaultProxy.Start(server.Port, link => link.ToServer.CutAfter(64 * 1024, ProxyFault.Reset));
+        await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = proxy.Port });
+
+        FrameClientException error = await Assert.ThrowsAsync<FrameClientException>(async () =>
+            await client.SendAsync(Frame.Binary(SampleContentTypes.ClientBinary, new byte[8 * 1024 * 1024])).AsTask().WaitAsync(ChildProcess.Timeout));
+
+        Assert.True(error.RequestNotProcessed);
+        Assert.Contains("went out on 3 connections in a row and none read it", error.Message, StringComparison.Ordinal);
+        Assert.Contains(ClientFailures.BrokenWhileSending, error.Message, StringComparison.Ordinal);
+        Assert.Equal(3, proxy.Accepted);
+    }
+
+    [Fact]
+    public async Task Timeout_while_the_request_is_written_gives_the_timeout_and_says_it_was_not_processed()
+    {
+        await using var server = FakeServer.Tcp(peer => peer.EchoFramesAsync());
+        await using var proxy = FaultProxy.Start(server.Port, link => link.ToServer.Stall());
+        await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = proxy.Port, RequestTimeout = TimeSpan.FromMilliseconds(500) });
+
+        FrameClientTimeoutException error = await Assert.ThrowsAsync<FrameClientTimeoutException>(async () =>
+            await client.SendAsync(Frame.Binary(SampleContentTypes.ClientBinary, new byte[8 * 1024 * 1024])).AsTask().WaitAsync(ChildProcess.Timeout));
+
+        Assert.True(error.RequestNotProcessed);
+        Assert.Equal(TimeSpan.FromMilliseconds(500), error.Timeout);
+        Assert.Equal($"The request to 127.0.0.1:{proxy.Port} could not be sent within the request timeout of 500 ms (FrameClientOptions.RequestTimeout). {ClientFailures.NotProcessed}", error.Message);
+    }
+
+    [Fact]
+    public async Task Answer_dropped_on_the_way_times_out_saying_the_request_may_have_been_processed()
+    {
+        await using var server = FakeServer.Tcp(peer => peer.EchoFramesAsync());
+        await using var proxy = FaultProxy.Start(server.Port, link => link.ToClient.CutAfter(0, ProxyFault.Drop));
+        await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = proxy.Port, RequestTimeout = TimeSpan.FromMilliseconds(300) });
+
+        FrameClientTimeoutException error = await Assert.ThrowsAsync<FrameClientTimeoutException>(async () => await client.SendAsync(Request).AsTask().WaitAsync(ChildProcess.Timeout));
+
+        Assert.False(error.RequestNotProcessed);
+        Assert.Equal($"No response from 127.0.0.1:{proxy.Port} within the request timeout of 300 ms (FrameClientOptions.RequestTimeout). {ClientFailures.MayHaveProcessed}", error.Message);
+    }
+
+    [Fact]
+    public async Task Bytes_rechunked_one_at_a_time_both_ways_still_make_whole_frames()
+    {
+        await using var server = FakeServer.Tcp(peer => peer.EchoFramesAsync());
+        await using var proxy = FaultProxy.Start(server.Port, link =>
+        {
+            link.ToServer.ChunkSize = 1;
+            link.ToClient.ChunkSize = 1;
+        });
+        await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = proxy.Port });
+
+        Frame[] answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => client.SendAsync(Frame.Binary(SampleContentTypes.ClientBinary, Encoding.UTF8.GetBytes($"r{i}"))).AsTask()))
+            .WaitAsync(ChildProcess.Timeout);
+
+        Assert.Equal(["echo:r0", "echo:r1", "echo:r2", "echo:r3"], answers.Select(a => Encoding.UTF8.GetString(a.Content.ToArray())));
+        Assert.Equal(1, proxy.Accepted);
     }
 }
