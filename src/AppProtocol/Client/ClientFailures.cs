@@ -16,6 +16,7 @@ internal static class ClientFailures
     public const string MayHaveProcessed = "The server may have processed the request.";
 
     // Why a request may go out again on another connection (RequestUnreadException, SendOutcome.ResendReason).
+    public const string AfterLastAnswer = "the server announced that its answer to an earlier request was its last on the connection (it closes after each answer, or is shutting down) and read nothing after it";
     public const string ResetUnread = "the server reset the connection without reading it";
     public const string ClosedBeforeSent = "the server closed the connection before the request went out";
     public const string BrokenWhileSending = "the connection broke while it was being sent, so the server never had all of it";

@@ -1,6 +1,6 @@
 namespace AppProtocol.Client;
 
-/// <summary>Which connection a request goes on: the shared one, replaced when it is closed or retired (it finishes on its own; nobody disposes it under a caller).</summary>
+/// <summary>Which connection a request goes on: the shared one while the server keeps connections open, else one of its own.</summary>
 public sealed partial class FrameClient
 {
     private readonly SemaphoreSlim _connectLock = new(1, 1);
@@ -12,6 +12,11 @@ public sealed partial class FrameClient
 
     private ValueTask<FrameConnection> GetConnectionAsync(CancellationToken cancellationToken)
     {
+        if (!_reuse.ReusesConnections)
+        {
+            return OpenAsync(singleUse: true, cancellationToken);
+        }
+
         return Volatile.Read(ref _shared) is { } shared && shared.IsUsable() ? new(shared) : GetSharedAsync(cancellationToken);
     }
 
@@ -26,7 +31,7 @@ public sealed partial class FrameClient
                 return other;
             }
 
-            FrameConnection connection = await OpenAsync(cancellationToken).ConfigureAwait(false);
+            FrameConnection connection = await OpenAsync(singleUse: false, cancellationToken).ConfigureAwait(false);
             Volatile.Write(ref _shared, connection);
             return connection;
         }
@@ -36,7 +41,7 @@ public sealed partial class FrameClient
         }
     }
 
-    private async ValueTask<FrameConnection> OpenAsync(CancellationToken cancellationToken)
+    private async ValueTask<FrameConnection> OpenAsync(bool singleUse, CancellationToken cancellationToken)
     {
         ThrowIfDisposed();
         using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -46,7 +51,7 @@ public sealed partial class FrameClient
         {
             var (socket, stream) = await ClientConnector.ConnectAsync(_options, connectTimeout.Token).ConfigureAwait(false);
             FrameClientLog.Connected(_logger, _options.Describe());
-            connection = new FrameConnection(socket, stream, _options);
+            connection = new FrameConnection(socket, stream, _options, _reuse, singleUse);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {

@@ -8,28 +8,34 @@ namespace AppProtocol.Client;
 
 /// <summary>
 /// Sends request frames to one server and returns their responses, over one reused connection
-/// (TCP or Unix socket, plain or TLS). Safe for concurrent callers: their requests are pipelined
-/// on the connection and each caller gets its own response, in order.
+/// (TCP or Unix socket, plain or TLS). Safe for concurrent callers: once the server has shown that it keeps
+/// connections open, their requests are pipelined on the connection and each caller gets its own response, in order.
 /// </summary>
 /// <remarks>
 /// <para>Responses are returned as <see cref="Frame"/>s that own their content (a copy made with
 /// <see cref="Frame.Clone"/>): they stay valid after the connection moves on or closes.</para>
-/// <para>Connections are opened on demand. When the server has closed the connection (the Python reference
-/// server closes after each answer), the next request opens a new one. A request that the server may have read is
-/// never sent again. A request goes out again on a new connection, on at most three in all, only when the server
-/// cannot have read it: the connection broke before the request was written whole, the connection was found closed
-/// by the server before the request went out, or the server's TCP stack reset the connection in answer to it (the
-/// only request in flight, on a connection that had already carried a response, with none of its own response
-/// arrived; a closed socket resets data that arrives after the close: this is the race with servers that close
-/// after each answer).</para>
+/// <para>Connections are opened on demand, and the client learns how its server treats them, as HTTP/1.0 clients
+/// learned about keep-alive. Until a connection has carried two answers, requests go one at a time; after that,
+/// concurrent requests are pipelined. A server that marks its first answer on a connection as its last
+/// (<c>"connection": "close"</c>, PROTOCOL.md E2) or closes a connection right after its first answer (the Python
+/// reference server does) closes after each answer: from then on each request gets a connection of its own, so no
+/// request is lost to the race between reusing a connection and the server's close arriving (through a proxy that
+/// close is a FIN, which leaves no trace of whether the request was read).</para>
+/// <para>A request that the server may have read is never sent again. A request goes out again on a new connection,
+/// on at most three in all, only when the server cannot have read it: it was pipelined behind an answer marked as
+/// the last, the connection broke before the request was written whole, the connection was found closed by the
+/// server before the request went out, or the server's TCP stack reset the connection in answer to it (the only
+/// request in flight, on a connection that had already carried a response, with none of its own response
+/// arrived).</para>
 /// <para>Errors name the server and their cause, and say whether the server may have processed the request:
 /// <see cref="FrameClientException"/> when the client cannot connect or the connection is lost before the response
 /// (<see cref="FrameClientException.RequestNotProcessed"/> tells what is safe to send again);
-/// <see cref="ProtocolException"/> when the server's answer breaks the protocol; <see cref="FrameClientTimeoutException"/>
-/// (a <see cref="TimeoutException"/>) when the response takes longer than <see cref="FrameClientOptions.RequestTimeout"/>;
-/// <see cref="OperationCanceledException"/> when the caller's token is cancelled. After a timeout, a protocol error or a
-/// broken connection, every request pending on that connection fails and the next call opens a new connection.
-/// A caller who cancels after its request was sent leaves the connection in use; its response is dropped.</para>
+/// <see cref="ProtocolException"/> when the server's answer breaks the protocol;
+/// <see cref="FrameClientTimeoutException"/> (a <see cref="TimeoutException"/>) when the response takes longer than
+/// <see cref="FrameClientOptions.RequestTimeout"/>; <see cref="OperationCanceledException"/> when the caller's token
+/// is cancelled. After a timeout, a protocol error or a broken connection, every request pending on
+/// that connection fails and the next call opens a new connection. A caller who cancels after its request was sent
+/// leaves the connection in use; its response is dropped.</para>
 /// </remarks>
 public sealed partial class FrameClient : IAsyncDisposable
 {
@@ -38,6 +44,7 @@ public sealed partial class FrameClient : IAsyncDisposable
 
     private readonly FrameClientOptions _options;
     private readonly ILogger _logger;
+    private readonly ConnectionReuse _reuse;
 
     /// <summary>Creates a client; it connects on the first request.</summary>
     /// <param name="options">Where and how to connect.</param>
@@ -48,6 +55,7 @@ public sealed partial class FrameClient : IAsyncDisposable
         options.Validate();
         _options = options;
         _logger = options.EffectiveLogger;
+        _reuse = new ConnectionReuse(options.Describe(), _logger);
     }
 
     /// <summary>The options this client was created with.</summary>
@@ -139,14 +147,20 @@ public sealed partial class FrameClient : IAsyncDisposable
         }
 
         using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        bool turn = false;
         try
         {
+            turn = await _reuse.EnterAsync(either.Token).ConfigureAwait(false);
             return await SendWithResendsAsync(request, new CallTokens(cancellationToken, timeout.Token, either.Token)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             // The time ran out before the request went out (connecting, or waiting for its turn or the write lock).
             throw ClientFailures.TimedOut(_options.Describe(), _options.RequestTimeout, sent: false);
+        }
+        finally
+        {
+            _reuse.Exit(turn);
         }
     }
 
@@ -156,7 +170,19 @@ public sealed partial class FrameClient : IAsyncDisposable
         for (int attempt = 1; ;)
         {
             FrameConnection connection = await GetConnectionAsync(tokens.Any).ConfigureAwait(false);
-            SendOutcome outcome = await connection.SendAsync(request, tokens).ConfigureAwait(false);
+
+            SendOutcome outcome;
+            try
+            {
+                outcome = await connection.SendAsync(request, tokens).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (connection.IsSingleUse)
+                {
+                    connection.Retire();
+                }
+            }
 
             if (outcome.Response is { } response)
             {

@@ -40,15 +40,24 @@ internal sealed partial class FrameConnection
     {
         bool last = ConnectionMember.IsClose(frame.Header);
         PendingRequest? answered;
+        PendingRequest[] unread = [];
+        bool done;
+        int ordinal;
         lock (_pending)
         {
             _pending.TryDequeue(out answered);
-            _responses++;
+            ordinal = ++_responses;
+            _lastResponseAt = Environment.TickCount64;
             if (last)
             {
-                // The server reads nothing more here: the next request goes on another connection.
+                // The server reads nothing after its last answer: what was sent after that request is unread.
                 _retired = true;
+                _endedByServer = true;
+                unread = [.. _pending];
+                _pending.Clear();
             }
+
+            done = _retired && !HasWaitingCaller();
         }
 
         if (answered is null)
@@ -57,18 +66,24 @@ internal sealed partial class FrameConnection
             return false;
         }
 
-        if (last)
-        {
-            _noMoreRequests.Cancel();
-        }
-
+        _reuse.Answered(ordinal, last);
         if (!answered.Detached)
         {
             // The frame is a view of the pipe's buffer: the caller gets its own copy.
             answered.Answer(frame.Clone());
         }
 
-        return true;
+        foreach (PendingRequest request in unread)
+        {
+            request.ReleaseUnread(ClientFailures.AfterLastAnswer);
+        }
+
+        if (done)
+        {
+            Close(last ? $"The server {_peer} announced its last answer on the connection." : "No request waits on it any more.", null);
+        }
+
+        return !done;
     }
 
     /// <summary>
@@ -83,7 +98,6 @@ internal sealed partial class FrameConnection
         lock (_pending)
         {
             _retired = true;
-            _endedByServer = true;
             waiting = _pending.Count > 0;
             only = _pending.Count == 1 && _responses > 0 && _socket.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6
                 ? _pending.Peek()
@@ -91,6 +105,7 @@ internal sealed partial class FrameConnection
         }
 
         _noMoreRequests.Cancel();
+        ServerClosed(waiting);
         if (!waiting)
         {
             Close($"The server {_peer} closed the connection.", null);
@@ -122,16 +137,18 @@ internal sealed partial class FrameConnection
     private void ReadFailed(Exception error)
     {
         PendingRequest? unread = null;
+        bool waiting;
         lock (_pending)
         {
             _retired = true;
-            _endedByServer = true;
+            waiting = _pending.Count > 0;
             if (RequestUnreadException.IsReset(error) && _responses > 0 && _pending.Count == 1 && !_reader.IsMidFrame)
             {
                 unread = _pending.Dequeue();
             }
         }
 
+        ServerClosed(waiting);
         string what = $"The connection to {_peer} failed: {error.Message}";
         Close(what, request => ClientFailures.Lost(what, request, error));
         unread?.ReleaseUnread(ClientFailures.ResetUnread);

@@ -69,6 +69,11 @@ internal sealed partial class FrameConnection
             // Enqueued under the write lock, so the queue's order is the order on the wire.
             _pending.Enqueue(request);
             _requests++;
+            if (IsSingleUse)
+            {
+                _retired = true;
+            }
+
             return true;
         }
     }
@@ -149,10 +154,17 @@ internal sealed partial class FrameConnection
     /// <summary>Part of the frame may be on the wire: the stream cannot carry another frame.</summary>
     private void WriteFailed(PendingRequest request, Exception? error)
     {
+        bool byServer;
         lock (_pending)
         {
             // This request goes out again elsewhere; the ones before it may have been processed.
             request.Detached = true;
+            byServer = !_closed;
+        }
+
+        if (byServer && RequestUnreadException.IsReset(error))
+        {
+            ServerClosed(requestWaiting: true);
         }
 
         string what = error is null

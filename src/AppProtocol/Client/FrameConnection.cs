@@ -10,10 +10,11 @@ namespace AppProtocol.Client;
 /// <see cref="PendingRequest"/> in a FIFO queue, and one read loop hands each response frame to the oldest.
 /// </summary>
 /// <remarks>
-/// <para>A connection is open, then retired (it takes no new request: the server announced its last answer on it),
-/// then closed. It closes at once when anything goes wrong (the server closes, sends garbage, a request times out, a
-/// write fails): every waiting request then fails, unless the server cannot have read it, which then goes out again on
-/// another connection.</para>
+/// <para>A connection is open, then retired (it takes no new request, finishes those it carries and closes once no
+/// caller waits on it), then closed. It retires when it was opened for one request, and when the server announces or
+/// shows its close. It closes at once when
+/// anything goes wrong (the server closes, sends garbage, a request times out, a write fails): every waiting request
+/// then fails, unless the server cannot have read it, which then goes out again on another connection.</para>
 /// <para>It cleans up after itself: once closed, the read loop ends, the write in progress ends (its socket is gone),
 /// and the pipe and stream are released. Nobody disposes the lock another caller may be waiting on.</para>
 /// </remarks>
@@ -26,6 +27,7 @@ internal sealed partial class FrameConnection : IAsyncDisposable
     private readonly StreamDuplexPipe _pipe;
     private readonly FrameReader _reader;
     private readonly FrameClientOptions _options;
+    private readonly ConnectionReuse _reuse;
     private readonly string _peer;
     private readonly ILogger _logger;
 
@@ -44,20 +46,26 @@ internal sealed partial class FrameConnection : IAsyncDisposable
     private bool _endedByServer;
     private int _requests;
     private int _responses;
+    private long _lastResponseAt;
 
     private volatile bool _clientDisposed;
 
-    public FrameConnection(Socket socket, Stream stream, FrameClientOptions options)
+    public FrameConnection(Socket socket, Stream stream, FrameClientOptions options, ConnectionReuse reuse, bool singleUse)
     {
         _socket = socket;
         _stream = stream;
         _options = options;
+        _reuse = reuse;
         _peer = options.Describe();
         _logger = options.EffectiveLogger;
+        IsSingleUse = singleUse;
         _pipe = StreamDuplexPipe.Create(stream);
         _reader = new FrameReader(_pipe.Input, options.Limits);
         _run = RunAsync();
     }
+
+    /// <summary>Whether the connection carries one request only, then closes.</summary>
+    public bool IsSingleUse { get; }
 
     /// <summary>Whether the connection is closed for good.</summary>
     public bool IsClosed
@@ -102,13 +110,31 @@ internal sealed partial class FrameConnection : IAsyncDisposable
         {
         }
 
-        lock (_pending)
-        {
-            _endedByServer = true;
-        }
-
+        ServerClosed(requestWaiting: false);
         Close($"The server {_peer} closed the connection.", null);
         return false;
+    }
+
+    /// <summary>Takes no new request; closes once no caller waits on the connection.</summary>
+    public void Retire()
+    {
+        bool idle;
+        lock (_pending)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            _retired = true;
+            idle = !HasWaitingCaller();
+        }
+
+        _noMoreRequests.Cancel();
+        if (idle)
+        {
+            Close("No request waits on it any more.", null);
+        }
     }
 
     /// <summary>Closes the connection; requests still waiting fail with <see cref="ObjectDisposedException"/>.</summary>
@@ -171,5 +197,34 @@ internal sealed partial class FrameConnection : IAsyncDisposable
             // Writers still coming find the connection closed and go elsewhere.
             _writeLock.Release();
         }
+    }
+
+    /// <summary>Whether a caller still waits on a request here. Call under the lock.</summary>
+    private bool HasWaitingCaller()
+    {
+        foreach (PendingRequest request in _pending)
+        {
+            if (!request.Detached)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Tells what the client learns from the server's close. Takes the lock.</summary>
+    private void ServerClosed(bool requestWaiting)
+    {
+        int responses;
+        long last;
+        lock (_pending)
+        {
+            _endedByServer = true;
+            responses = _responses;
+            last = _lastResponseAt;
+        }
+
+        _reuse.ServerClosed(responses, requestWaiting, TimeSpan.FromMilliseconds(Environment.TickCount64 - last));
     }
 }

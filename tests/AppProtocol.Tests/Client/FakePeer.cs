@@ -74,6 +74,13 @@ internal sealed class FakePeer : IAsyncDisposable
     public static Frame Echo(Frame request) =>
         Frame.Binary(SampleContentTypes.ServerBinary, (byte[])[.. "echo:"u8, .. request.Content.ToArray()]);
 
+    /// <summary><see cref="Echo"/>, announced as the last answer on the connection (<c>"connection": "close"</c>, PROTOCOL.md E2).</summary>
+    public static Frame EchoLast(Frame request)
+    {
+        Frame echo = Echo(request);
+        return new Frame(echo.Header with { ExtraMembers = ConnectionMember.CloseOnly }, echo.Content);
+    }
+
     /// <summary>Waits until the client's next bytes arrived, then closes without reading them: the TCP stack resets the connection.</summary>
     public async Task CloseWithUnreadDataAsync()
     {

@@ -18,12 +18,14 @@ public sealed class FrameClientFailureTests
         await using var server = FakeServer.Tcp(async peer =>
         {
             // Read both requests, answer neither, and wait for the client to give up on the connection.
+            await peer.EchoFramesAsync(KeepAlive.Exchanges);
             await peer.ReadFrameAsync();
             await peer.ReadFrameAsync();
             bothArrived.SetResult();
             Assert.Null(await peer.ReadFrameAsync());
         });
         await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port, RequestTimeout = TimeSpan.FromMilliseconds(300) });
+        await KeepAlive.WarmUpAsync(client);
 
         Task<Frame> first = client.SendAsync(Request).AsTask();
         Task<Frame> second = client.SendAsync(Request).AsTask();
@@ -48,6 +50,8 @@ public sealed class FrameClientFailureTests
         {
             if (Interlocked.Increment(ref connection) == 1)
             {
+                // Answer one request, so that the next goes out at once on an open connection, then never answer again.
+                await peer.EchoFramesAsync(1);
                 await peer.ReadFrameAsync();
                 Assert.Null(await peer.ReadFrameAsync());
                 return;
@@ -55,9 +59,11 @@ public sealed class FrameClientFailureTests
 
             await peer.EchoFramesAsync();
         });
-        await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port, RequestTimeout = TimeSpan.FromMilliseconds(300) });
+        await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port, RequestTimeout = TimeSpan.FromSeconds(1) });
+        await client.SendAsync(Request).AsTask().WaitAsync(ChildProcess.Timeout);
 
-        await Assert.ThrowsAsync<FrameClientTimeoutException>(async () => await client.SendAsync(Request));
+        FrameClientTimeoutException timedOut = await Assert.ThrowsAsync<FrameClientTimeoutException>(async () => await client.SendAsync(Request));
+        Assert.False(timedOut.RequestNotProcessed);
         Frame response = await client.SendAsync(Request).AsTask().WaitAsync(ChildProcess.Timeout);
 
         Assert.Equal("echo:ping", Encoding.UTF8.GetString(response.Content.ToArray()));

@@ -20,6 +20,7 @@ public sealed class FrameClientFaultTests
         var bothArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = FakeServer.Tcp(async peer =>
         {
+            await peer.EchoFramesAsync(KeepAlive.Exchanges);
             Frame first = (await peer.ReadFrameAsync())!.Value;
             Frame second = (await peer.ReadFrameAsync())!.Value;
             bothArrived.SetResult();
@@ -27,10 +28,12 @@ public sealed class FrameClientFaultTests
             await peer.WriteAsync(FakePeer.Echo(second));
             await peer.ReadFrameAsync();
         });
+        await using var proxy = FaultProxy.Start(server.Port);
+        await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = proxy.Port });
+        await KeepAlive.WarmUpAsync(client);
 
         // The first answer is cut after 10 bytes by a FIN: the second answer never starts.
-        await using var proxy = FaultProxy.Start(server.Port, link => link.ToClient.CutAfter(10, ProxyFault.HalfClose));
-        await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = proxy.Port });
+        (await proxy.LinkAsync(0)).ToClient.CutAfter(10, ProxyFault.HalfClose);
         Task<Frame> first = client.SendAsync(Request).AsTask();
         Task<Frame> second = client.SendAsync(Request).AsTask();
         await bothArrived.Task.WaitAsync(ChildProcess.Timeout);
@@ -53,6 +56,7 @@ public sealed class FrameClientFaultTests
         var bothArrived = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var server = FakeServer.Tcp(async peer =>
         {
+            await peer.EchoFramesAsync(KeepAlive.Exchanges);
             await peer.ReadFrameAsync();
             await peer.ReadFrameAsync();
             bothArrived.SetResult();
@@ -60,6 +64,7 @@ public sealed class FrameClientFaultTests
             await peer.ReadFrameAsync();
         });
         await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port });
+        await KeepAlive.WarmUpAsync(client);
         Task<Frame> first = client.SendAsync(Request).AsTask();
         Task<Frame> second = client.SendAsync(Request).AsTask();
         await bothArrived.Task.WaitAsync(ChildProcess.Timeout);
@@ -68,6 +73,7 @@ public sealed class FrameClientFaultTests
         FrameClientException behind = await Assert.ThrowsAsync<FrameClientException>(() => second.WaitAsync(ChildProcess.Timeout));
         Assert.StartsWith($"The connection to 127.0.0.1:{server.Port} was closed because the server's answer to an earlier request broke the protocol (EmptyHeader", behind.Message, StringComparison.Ordinal);
         Assert.IsType<ProtocolException>(behind.InnerException);
+        Assert.False(behind.RequestNotProcessed);
     }
 
     [Fact]
@@ -140,8 +146,12 @@ public sealed class FrameClientFaultTests
     public async Task Answer_dropped_on_the_way_times_out_saying_the_request_may_have_been_processed()
     {
         await using var server = FakeServer.Tcp(peer => peer.EchoFramesAsync());
-        await using var proxy = FaultProxy.Start(server.Port, link => link.ToClient.CutAfter(0, ProxyFault.Drop));
+        await using var proxy = FaultProxy.Start(server.Port);
         await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = proxy.Port, RequestTimeout = TimeSpan.FromMilliseconds(300) });
+
+        // One exchange first, so that the request goes out at once on an open connection; then answers vanish.
+        await client.SendAsync(Request).AsTask().WaitAsync(ChildProcess.Timeout);
+        (await proxy.LinkAsync(0)).ToClient.CutAfter(0, ProxyFault.Drop);
 
         FrameClientTimeoutException error = await Assert.ThrowsAsync<FrameClientTimeoutException>(async () => await client.SendAsync(Request).AsTask().WaitAsync(ChildProcess.Timeout));
 
@@ -159,6 +169,7 @@ public sealed class FrameClientFaultTests
             link.ToClient.ChunkSize = 1;
         });
         await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = proxy.Port });
+        await KeepAlive.WarmUpAsync(client);
 
         Frame[] answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => client.SendAsync(Frame.Binary(SampleContentTypes.ClientBinary, Encoding.UTF8.GetBytes($"r{i}"))).AsTask()))
             .WaitAsync(ChildProcess.Timeout);

@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using AppProtocol.Client;
 using AppProtocol.Framing;
 using AppProtocol.Samples;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AppProtocol.Tests.Client;
 
@@ -98,6 +99,6 @@ public sealed class FrameConnectionLifetimeTests
         var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
         var options = new FrameClientOptions { Host = "127.0.0.1", Port = port };
-        return new FrameConnection(socket, new NetworkStream(socket, ownsSocket: true), options);
+        return new FrameConnection(socket, new NetworkStream(socket, ownsSocket: true), options, new ConnectionReuse(options.Describe(), NullLogger.Instance), singleUse: false);
     }
 }
