@@ -35,7 +35,8 @@ namespace AppProtocol.Client;
 /// <see cref="FrameClientOptions.RequestTimeout"/>; <see cref="OperationCanceledException"/> when the caller's token
 /// is cancelled. After a timeout, a protocol error or a broken connection, every request pending on
 /// that connection fails and the next call opens a new connection. A caller who cancels after its request was sent
-/// leaves the connection in use; its response is dropped.</para>
+/// retires the connection: later calls go on a new one rather than wait behind the answer nobody wants, the requests
+/// sent before it still get their answers, and the connection closes once no caller waits on it.</para>
 /// </remarks>
 public sealed partial class FrameClient : IAsyncDisposable
 {

@@ -2,7 +2,7 @@ using System.IO.Pipelines;
 
 namespace AppProtocol.Client;
 
-/// <summary>Writing a request and waiting for its response.</summary>
+/// <summary>Writing a request and waiting for its response; a caller who gives up retires the connection rather than hold others up.</summary>
 internal sealed partial class FrameConnection
 {
     /// <summary>Writes one encoded request frame and waits for its response.</summary>
@@ -173,7 +173,7 @@ internal sealed partial class FrameConnection
         Close(what, null);
     }
 
-    /// <summary>Waits for a write that did not complete at once; one cut short leaves a partial frame, so the connection closes.</summary>
+    /// <summary>Waits for a write that did not complete at once; a caller who gives up leaves it to finish on its own.</summary>
     private async ValueTask<bool> AwaitWriteAsync(Task<bool> writing, PendingRequest request, CallTokens tokens)
     {
         try
@@ -182,7 +182,7 @@ internal sealed partial class FrameConnection
         }
         catch (OperationCanceledException) when (tokens.Caller.IsCancellationRequested)
         {
-            Close($"Sending a request to {_peer} was cancelled half-way; the connection cannot carry another frame.", null);
+            Abandon(request);
             throw;
         }
         catch (OperationCanceledException) when (tokens.Timeout.IsCancellationRequested)
@@ -205,12 +205,7 @@ internal sealed partial class FrameConnection
         }
         catch (OperationCanceledException) when (tokens.Caller.IsCancellationRequested)
         {
-            // A caller that cancels after sending leaves its request queued: its response, when it comes, is dropped.
-            lock (_pending)
-            {
-                request.Detached = true;
-            }
-
+            Abandon(request);
             throw;
         }
         catch (OperationCanceledException) when (tokens.Timeout.IsCancellationRequested)
@@ -219,6 +214,24 @@ internal sealed partial class FrameConnection
             var timedOut = ClientFailures.TimedOut(_peer, _options.RequestTimeout, sent: true);
             CloseAfterTimeout(request, timedOut);
             throw timedOut;
+        }
+    }
+
+    /// <summary>The caller gave up on its request: its response will be discarded, and no new request waits behind it.</summary>
+    private void Abandon(PendingRequest request)
+    {
+        bool idle;
+        lock (_pending)
+        {
+            request.Detached = true;
+            _retired = true;
+            idle = !HasWaitingCaller();
+        }
+
+        _noMoreRequests.Cancel();
+        if (idle)
+        {
+            Close("A call was cancelled and no other waits on the connection.", null);
         }
     }
 

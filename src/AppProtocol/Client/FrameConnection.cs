@@ -11,8 +11,8 @@ namespace AppProtocol.Client;
 /// </summary>
 /// <remarks>
 /// <para>A connection is open, then retired (it takes no new request, finishes those it carries and closes once no
-/// caller waits on it), then closed. It retires when it was opened for one request, and when the server announces or
-/// shows its close. It closes at once when
+/// caller waits on it), then closed. It retires when a caller gives up on it (so a cancelled call delays no later
+/// one), when it was opened for one request, and when the server announces or shows its close. It closes at once when
 /// anything goes wrong (the server closes, sends garbage, a request times out, a write fails): every waiting request
 /// then fails, unless the server cannot have read it, which then goes out again on another connection.</para>
 /// <para>It cleans up after itself: once closed, the read loop ends, the write in progress ends (its socket is gone),
