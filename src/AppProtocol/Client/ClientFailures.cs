@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Globalization;
+using AppProtocol.Framing;
 
 namespace AppProtocol.Client;
 
@@ -23,17 +25,24 @@ internal static class ClientFailures
 
     /// <summary>A connection lost before the request's response: <paramref name="what"/> happened to it.</summary>
     public static FrameClientException Lost(string what, PendingRequest request, Exception? cause) =>
-        new($"{Sentence(what)} {MayHaveProcessed}", cause);
+        new($"{Sentence(what)}{OverLimitHint(request.Encoded)} {MayHaveProcessed}", cause);
 
     /// <summary>Could not connect, so nothing was sent.</summary>
     public static FrameClientException CouldNotConnect(string what, Exception? cause) =>
         new($"{Sentence(what)} {NotProcessed}", cause) { RequestNotProcessed = true };
 
     /// <summary>The request went out on several connections and none read it.</summary>
-    public static FrameClientException NeverRead(string server, int attempts, string lastReason) =>
-        new($"The request to {server} went out on {attempts} connections in a row and none read it: the last time, {lastReason}. {NotProcessed}")
+    public static FrameClientException NeverRead(string server, int attempts, string lastReason, ReadOnlyMemory<byte> request) =>
+        new($"The request to {server} went out on {attempts} connections in a row and none read it: the last time, {lastReason}.{OverLimitHint(request)} {NotProcessed}")
         {
             RequestNotProcessed = true,
+        };
+
+    /// <summary>Connecting failed while the request was being sent again: the reason it had to be names the likely cause.</summary>
+    public static FrameClientException ResendFailed(FrameClientException connectFailure, string resentBecause) =>
+        new($"{connectFailure.Message} It was being sent again because {resentBecause}.", connectFailure.InnerException ?? connectFailure)
+        {
+            RequestNotProcessed = connectFailure.RequestNotProcessed,
         };
 
     /// <summary>The request timeout passed: before the request was sent whole (<paramref name="sent"/> false), or waiting for its response.</summary>
@@ -55,4 +64,16 @@ internal static class ClientFailures
     public static string Format(TimeSpan duration) => duration < TimeSpan.FromSeconds(1)
         ? string.Create(CultureInfo.InvariantCulture, $"{duration.TotalMilliseconds:0.###} ms")
         : string.Create(CultureInfo.InvariantCulture, $"{duration.TotalSeconds:0.###} s");
+
+    /// <summary>
+    /// When the request's content is over the default limit of AppProtocol servers, the likely reason a server closed
+    /// without answering: a server refuses a frame over its limit by closing the connection, before reading the content.
+    /// </summary>
+    public static string OverLimitHint(ReadOnlyMemory<byte> request)
+    {
+        long contentLength = request.Length < 2 ? 0 : request.Length - 2 - BinaryPrimitives.ReadUInt16BigEndian(request.Span);
+        return contentLength <= FrameLimits.DefaultMaxContentLength
+            ? ""
+            : string.Create(CultureInfo.InvariantCulture, $" Its content of {contentLength:N0} bytes is over the server limit that AppProtocol servers apply by default ({FrameLimits.DefaultMaxContentLength:N0} bytes, FrameLimits.MaxContentLength), and a server refuses a frame over its limit by closing the connection.");
+    }
 }

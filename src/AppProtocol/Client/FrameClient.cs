@@ -30,10 +30,11 @@ namespace AppProtocol.Client;
 /// <para>Errors name the server and their cause, and say whether the server may have processed the request:
 /// <see cref="FrameClientException"/> when the client cannot connect or the connection is lost before the response
 /// (<see cref="FrameClientException.RequestNotProcessed"/> tells what is safe to send again);
-/// <see cref="ProtocolException"/> when the server's answer breaks the protocol;
-/// <see cref="FrameClientTimeoutException"/> (a <see cref="TimeoutException"/>) when the response takes longer than
-/// <see cref="FrameClientOptions.RequestTimeout"/>; <see cref="OperationCanceledException"/> when the caller's token
-/// is cancelled. After a timeout, a protocol error or a broken connection, every request pending on
+/// <see cref="FrameErrorReplyException"/> when the server answered with an error reply (rejected, failed, or
+/// unavailable, for example shutting down); <see cref="ProtocolException"/> when the server's answer breaks the
+/// protocol; <see cref="FrameClientTimeoutException"/> (a <see cref="TimeoutException"/>) when the response takes
+/// longer than <see cref="FrameClientOptions.RequestTimeout"/>; <see cref="OperationCanceledException"/> when the
+/// caller's token is cancelled. After a timeout, a protocol error or a broken connection, every request pending on
 /// that connection fails and the next call opens a new connection. A caller who cancels after its request was sent
 /// retires the connection: later calls go on a new one rather than wait behind the answer nobody wants, the requests
 /// sent before it still get their answers, and the connection closes once no caller waits on it.</para>
@@ -168,9 +169,18 @@ public sealed partial class FrameClient : IAsyncDisposable
     /// <summary>Sends the request, and again on a new connection when the server cannot have read it.</summary>
     private async ValueTask<Frame> SendWithResendsAsync(ReadOnlyMemory<byte> request, CallTokens tokens)
     {
+        string? resentBecause = null;
         for (int attempt = 1; ;)
         {
-            FrameConnection connection = await GetConnectionAsync(tokens.Any).ConfigureAwait(false);
+            FrameConnection connection;
+            try
+            {
+                connection = await GetConnectionAsync(tokens.Any).ConfigureAwait(false);
+            }
+            catch (FrameClientException ex) when (resentBecause is not null)
+            {
+                throw ClientFailures.ResendFailed(ex, resentBecause);
+            }
 
             SendOutcome outcome;
             try
@@ -188,7 +198,7 @@ public sealed partial class FrameClient : IAsyncDisposable
             if (outcome.Response is { } response)
             {
                 return FrameErrors.TryGetError(response.Header, out string code, out string? message)
-                    ? throw new FrameErrorReplyException(code, message, response)
+                    ? throw new FrameErrorReplyException(code, message, response, _options.Describe())
                     : response;
             }
 
@@ -200,9 +210,10 @@ public sealed partial class FrameClient : IAsyncDisposable
 
             if (attempt++ == MaxAttempts)
             {
-                throw ClientFailures.NeverRead(_options.Describe(), MaxAttempts, reason);
+                throw ClientFailures.NeverRead(_options.Describe(), MaxAttempts, reason, request);
             }
 
+            resentBecause = reason;
             FrameClientLog.RequestResent(_logger, _options.Describe(), reason);
         }
     }
