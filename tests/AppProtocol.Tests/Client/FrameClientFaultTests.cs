@@ -147,7 +147,7 @@ public sealed class FrameClientFaultTests
     {
         await using var server = FakeServer.Tcp(peer => peer.EchoFramesAsync());
         await using var proxy = FaultProxy.Start(server.Port);
-        await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = proxy.Port, RequestTimeout = TimeSpan.FromMilliseconds(300) });
+        await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = proxy.Port, RequestTimeout = TimeSpan.FromSeconds(2) });
 
         // One exchange first, so that the request goes out at once on an open connection; then answers vanish.
         await client.SendAsync(Request).AsTask().WaitAsync(ChildProcess.Timeout);
@@ -156,7 +156,7 @@ public sealed class FrameClientFaultTests
         FrameClientTimeoutException error = await Assert.ThrowsAsync<FrameClientTimeoutException>(async () => await client.SendAsync(Request).AsTask().WaitAsync(ChildProcess.Timeout));
 
         Assert.False(error.RequestNotProcessed);
-        Assert.Equal($"No response from 127.0.0.1:{proxy.Port} within the request timeout of 300 ms (FrameClientOptions.RequestTimeout). {ClientFailures.MayHaveProcessed}", error.Message);
+        Assert.Equal($"No response from 127.0.0.1:{proxy.Port} within the request timeout of 2 s (FrameClientOptions.RequestTimeout). {ClientFailures.MayHaveProcessed}", error.Message);
     }
 
     [Fact]
