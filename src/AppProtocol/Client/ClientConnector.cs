@@ -30,7 +30,7 @@ internal static class ClientConnector
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             await ssl.DisposeAsync().ConfigureAwait(false);
-            throw new FrameClientException($"TLS handshake with {options.Describe()} failed: {ex.Message}", ex);
+            throw ClientFailures.CouldNotConnect($"TLS handshake with {options.Describe()} failed: {ex.Message}", ex);
         }
         catch
         {
@@ -68,7 +68,7 @@ internal static class ClientConnector
         catch (SocketException ex)
         {
             socket.Dispose();
-            throw new FrameClientException($"Could not connect to Unix socket {path}: {ex.Message}", ex);
+            throw ClientFailures.CouldNotConnect($"Could not connect to Unix socket {path}: {ex.Message}", ex);
         }
         catch
         {
@@ -96,7 +96,7 @@ internal static class ClientConnector
             }
             catch (SocketException ex)
             {
-                throw new FrameClientException($"Could not resolve {host}: {ex.Message}", ex);
+                throw ClientFailures.CouldNotConnect($"Could not resolve {host}: {ex.Message}", ex);
             }
         }
 
@@ -122,8 +122,8 @@ internal static class ClientConnector
         }
 
         string tried = string.Join(", ", addresses.Select(a => a.ToString()));
-        throw new FrameClientException(
-            $"Could not connect to {host} port {port} (tried {(tried.Length == 0 ? "no addresses" : tried)}): {string.Join("; ", failures.Select(f => f.Message))}",
+        throw ClientFailures.CouldNotConnect(
+            $"Could not connect to {host} port {port} (tried {(tried.Length == 0 ? "no addresses" : tried)}): {string.Join("; ", failures.Select(f => f.Message))}.",
             failures.Count == 1 ? failures[0] : new AggregateException(failures));
     }
 }

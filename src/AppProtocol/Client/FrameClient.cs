@@ -8,37 +8,45 @@ namespace AppProtocol.Client;
 
 /// <summary>
 /// Sends request frames to one server and returns their responses, over one reused connection
-/// (TCP or Unix socket, plain or TLS). Safe for concurrent callers: their requests are pipelined
-/// on the connection and each caller gets its own response, in order.
+/// (TCP or Unix socket, plain or TLS). Safe for concurrent callers: once the server has shown that it keeps
+/// connections open, their requests are pipelined on the connection and each caller gets its own response, in order.
 /// </summary>
 /// <remarks>
 /// <para>Responses are returned as <see cref="Frame"/>s that own their content (a copy made with
 /// <see cref="Frame.Clone"/>): they stay valid after the connection moves on or closes.</para>
-/// <para>Connections are opened on demand. When the server has closed the connection (the Python reference
-/// server closes after each answer), the next request opens a new one. A request that the server may have read is
-/// never sent again: the client reconnects only when the connection is known to be closed before the request goes out,
-/// or when the server's TCP stack reset the connection in answer to the request without any of its response
-/// arriving, on a connection that had already carried a response and with no other request in flight (a closed socket
-/// resets data that arrives after the close; this is the race with servers that close after each answer). In every
-/// other case a request whose connection failed fails with <see cref="FrameClientException"/> and is not re-sent,
-/// because the server may have processed it; the caller decides whether retrying is safe.</para>
-/// <para>Errors: <see cref="FrameClientException"/> when the client cannot connect or the connection is lost before the
-/// response; <see cref="ProtocolException"/> when the server's bytes break the protocol; <see cref="TimeoutException"/>
-/// when the response takes longer than <see cref="FrameClientOptions.RequestTimeout"/>;
-/// <see cref="OperationCanceledException"/> when the caller's token is cancelled. After a timeout, a protocol error or a
-/// broken connection, every request pending on that connection fails and the next call opens a new connection.
-/// A caller who cancels after its request was sent leaves the connection in use; its response is dropped.</para>
+/// <para>Connections are opened on demand, and the client learns how its server treats them, as HTTP/1.0 clients
+/// learned about keep-alive. Until a connection has carried two answers, requests go one at a time; after that,
+/// concurrent requests are pipelined. A server that marks its first answer on a connection as its last
+/// (<c>"connection": "close"</c>, PROTOCOL.md E2) or closes a connection right after its first answer (the Python
+/// reference server does) closes after each answer: from then on each request gets a connection of its own, so no
+/// request is lost to the race between reusing a connection and the server's close arriving (through a proxy that
+/// close is a FIN, which leaves no trace of whether the request was read).</para>
+/// <para>A request that the server may have read is never sent again. A request goes out again on a new connection,
+/// on at most three in all, only when the server cannot have read it: it was pipelined behind an answer marked as
+/// the last, the connection broke before the request was written whole, the connection was found closed by the
+/// server before the request went out, or the server's TCP stack reset the connection in answer to it (the only
+/// request in flight, on a connection that had already carried a response, with none of its own response
+/// arrived).</para>
+/// <para>Errors name the server and their cause, and say whether the server may have processed the request:
+/// <see cref="FrameClientException"/> when the client cannot connect or the connection is lost before the response
+/// (<see cref="FrameClientException.RequestNotProcessed"/> tells what is safe to send again);
+/// <see cref="FrameErrorReplyException"/> when the server answered with an error reply (rejected, failed, or
+/// unavailable, for example shutting down); <see cref="ProtocolException"/> when the server's answer breaks the
+/// protocol; <see cref="FrameClientTimeoutException"/> (a <see cref="TimeoutException"/>) when the response takes
+/// longer than <see cref="FrameClientOptions.RequestTimeout"/>; <see cref="OperationCanceledException"/> when the
+/// caller's token is cancelled. After a timeout, a protocol error or a broken connection, every request pending on
+/// that connection fails and the next call opens a new connection. A caller who cancels after its request was sent
+/// retires the connection: later calls go on a new one rather than wait behind the answer nobody wants, the requests
+/// sent before it still get their answers, and the connection closes once no caller waits on it.</para>
 /// </remarks>
-public sealed class FrameClient : IAsyncDisposable
+public sealed partial class FrameClient : IAsyncDisposable
 {
-    // A fresh connection that is found closed before the request could go out is replaced this many times at most.
-    private const int MaxConnectAttempts = 3;
+    // A request that the server cannot have read goes out on this many connections at most.
+    private const int MaxAttempts = 3;
 
     private readonly FrameClientOptions _options;
     private readonly ILogger _logger;
-    private readonly SemaphoreSlim _connectLock = new(1, 1);
-    private FrameConnection? _connection;
-    private bool _disposed;
+    private readonly ConnectionReuse _reuse;
 
     /// <summary>Creates a client; it connects on the first request.</summary>
     /// <param name="options">Where and how to connect.</param>
@@ -49,6 +57,7 @@ public sealed class FrameClient : IAsyncDisposable
         options.Validate();
         _options = options;
         _logger = options.EffectiveLogger;
+        _reuse = new ConnectionReuse(options.Describe(), _logger);
     }
 
     /// <summary>The options this client was created with.</summary>
@@ -100,12 +109,12 @@ public sealed class FrameClient : IAsyncDisposable
         return JsonFrameReader.Read(response, responseTypeInfo);
     }
 
-    /// <summary>Closes the connection; pending requests fail with <see cref="ObjectDisposedException"/>.</summary>
-    /// <returns>A task that completes when the connection is closed.</returns>
+    /// <summary>Closes the client's connections; pending requests fail with <see cref="ObjectDisposedException"/>.</summary>
+    /// <returns>A task that completes when the connections are closed.</returns>
     public async ValueTask DisposeAsync()
     {
-        await _connectLock.WaitAsync().ConfigureAwait(false);
-        try
+        FrameConnection[] connections;
+        lock (_open)
         {
             if (_disposed)
             {
@@ -113,15 +122,14 @@ public sealed class FrameClient : IAsyncDisposable
             }
 
             _disposed = true;
-            if (_connection is { } connection)
-            {
-                _connection = null;
-                await connection.DisposeAsync().ConfigureAwait(false);
-            }
+            connections = [.. _open];
+            _open.Clear();
         }
-        finally
+
+        Volatile.Write(ref _shared, null);
+        foreach (FrameConnection connection in connections)
         {
-            _connectLock.Release();
+            await connection.DisposeAsync().ConfigureAwait(false);
         }
     }
 
@@ -140,86 +148,73 @@ public sealed class FrameClient : IAsyncDisposable
             timeout.CancelAfter(_options.RequestTimeout);
         }
 
+        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
+        bool turn = false;
         try
         {
-            for (int attempt = 1; ; attempt++)
-            {
-                FrameConnection connection = await GetConnectionAsync(cancellationToken, timeout.Token).ConfigureAwait(false);
-                if (await connection.SendAsync(request, cancellationToken, timeout.Token).ConfigureAwait(false) is { } response)
-                {
-                    return FrameErrors.TryGetError(response.Header, out string code, out string? message)
-                        ? throw new FrameErrorReplyException(code, message, response)
-                        : response;
-                }
-
-                // The connection was closed before the request went out, or reset it unread: another one may carry it.
-                if (attempt == MaxConnectAttempts)
-                {
-                    throw new FrameClientException($"The server {_options.Describe()} closed {attempt} connections in a row before a request could be read.");
-                }
-
-                FrameClientLog.RequestResent(_logger, _options.Describe());
-            }
+            turn = await _reuse.EnterAsync(either.Token).ConfigureAwait(false);
+            return await SendWithResendsAsync(request, new CallTokens(cancellationToken, timeout.Token, either.Token)).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new TimeoutException($"The request to {_options.Describe()} took longer than {_options.RequestTimeout}.");
-        }
-    }
-
-    private async ValueTask<FrameConnection> GetConnectionAsync(CancellationToken cancellationToken, CancellationToken timeoutToken)
-    {
-        if (Volatile.Read(ref _connection) is { } current && current.IsUsable())
-        {
-            return current;
-        }
-
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutToken);
-        await _connectLock.WaitAsync(linked.Token).ConfigureAwait(false);
-        try
-        {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            if (_connection is { } other && other.IsUsable())
-            {
-                return other;
-            }
-
-            FrameConnection? stale = _connection;
-            _connection = null;
-            if (stale is not null)
-            {
-                await stale.DisposeAsync().ConfigureAwait(false);
-            }
-
-            _connection = await ConnectAsync(linked.Token).ConfigureAwait(false);
-            return _connection;
+            // The time ran out before the request went out (connecting, or waiting for its turn or the write lock).
+            throw ClientFailures.TimedOut(_options.Describe(), _options.RequestTimeout, sent: false);
         }
         finally
         {
-            _connectLock.Release();
+            _reuse.Exit(turn);
         }
     }
 
-    private async ValueTask<FrameConnection> ConnectAsync(CancellationToken cancellationToken)
+    /// <summary>Sends the request, and again on a new connection when the server cannot have read it.</summary>
+    private async ValueTask<Frame> SendWithResendsAsync(ReadOnlyMemory<byte> request, CallTokens tokens)
     {
-        using var connectTimeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        connectTimeout.CancelAfter(_options.ConnectTimeout);
-        try
+        string? resentBecause = null;
+        for (int attempt = 1; ;)
         {
-            var (socket, stream) = await ClientConnector.ConnectAsync(_options, connectTimeout.Token).ConfigureAwait(false);
-            FrameClientLog.Connected(_logger, _options.Describe());
-            return new FrameConnection(socket, stream, _options.Limits, _options.Describe(), _logger);
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            var timedOut = new FrameClientException($"Could not connect to {_options.Describe()} within {_options.ConnectTimeout}.", ex);
-            FrameClientLog.ConnectFailed(_logger, _options.Describe(), timedOut);
-            throw timedOut;
-        }
-        catch (FrameClientException ex)
-        {
-            FrameClientLog.ConnectFailed(_logger, _options.Describe(), ex);
-            throw;
+            FrameConnection connection;
+            try
+            {
+                connection = await GetConnectionAsync(tokens.Any).ConfigureAwait(false);
+            }
+            catch (FrameClientException ex) when (resentBecause is not null)
+            {
+                throw ClientFailures.ResendFailed(ex, resentBecause);
+            }
+
+            SendOutcome outcome;
+            try
+            {
+                outcome = await connection.SendAsync(request, tokens).ConfigureAwait(false);
+            }
+            finally
+            {
+                if (connection.IsSingleUse)
+                {
+                    connection.Retire();
+                }
+            }
+
+            if (outcome.Response is { } response)
+            {
+                return FrameErrors.TryGetError(response.Header, out string code, out string? message)
+                    ? throw new FrameErrorReplyException(code, message, response, _options.Describe())
+                    : response;
+            }
+
+            // Not written, because the connection took no more requests: no attempt spent, try another.
+            if (outcome.ResendReason is not { } reason)
+            {
+                continue;
+            }
+
+            if (attempt++ == MaxAttempts)
+            {
+                throw ClientFailures.NeverRead(_options.Describe(), MaxAttempts, reason, request);
+            }
+
+            resentBecause = reason;
+            FrameClientLog.RequestResent(_logger, _options.Describe(), reason);
         }
     }
 }

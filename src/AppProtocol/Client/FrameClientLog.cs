@@ -14,6 +14,9 @@ internal static partial class FrameClientLog
     [LoggerMessage(EventId = 3, EventName = "ConnectionClosed", Level = LogLevel.Debug, Message = "The connection to {Server} closed: {Reason}")]
     public static partial void ConnectionClosed(ILogger logger, string server, string reason);
 
-    [LoggerMessage(EventId = 4, EventName = "RequestResent", Level = LogLevel.Debug, Message = "The server {Server} reset the connection without reading the request; sending it on a new connection.")]
-    public static partial void RequestResent(ILogger logger, string server);
+    [LoggerMessage(EventId = 4, EventName = "RequestResent", Level = LogLevel.Debug, Message = "The server {Server} cannot have read a request ({Reason}); sending it on a new connection.")]
+    public static partial void RequestResent(ILogger logger, string server, string reason);
+
+    [LoggerMessage(EventId = 5, EventName = "ReuseLearned", Level = LogLevel.Debug, Message = "The server {Server} {Behaviour}.")]
+    public static partial void ReuseLearned(ILogger logger, string server, string behaviour);
 }

@@ -1,6 +1,4 @@
-using System.IO.Pipelines;
 using System.Net.Sockets;
-using AppProtocol.Framing;
 using AppProtocol.Pipelines;
 using AppProtocol.Transport;
 using Microsoft.Extensions.Logging;
@@ -8,68 +6,93 @@ using Microsoft.Extensions.Logging;
 namespace AppProtocol.Client;
 
 /// <summary>
-/// One connection of a <see cref="FrameClient"/>: requests are written one at a time under a lock, each
-/// leaving a waiter in a FIFO queue, and one read loop hands each response frame to the oldest waiter.
+/// One connection of a <see cref="FrameClient"/>: requests are written one at a time under a lock, each leaving a
+/// <see cref="PendingRequest"/> in a FIFO queue, and one read loop hands each response frame to the oldest.
 /// </summary>
 /// <remarks>
-/// Once anything goes wrong (the server closes, sends garbage, a request times out, a write fails) the
-/// connection is closed for good and every waiter fails; the client then opens a new one for the next call.
+/// <para>A connection is open, then retired (it takes no new request, finishes those it carries and closes once no
+/// caller waits on it), then closed. It retires when a caller gives up on it (so a cancelled call delays no later
+/// one), when it was opened for one request, and when the server announces or shows its close. It closes at once when
+/// anything goes wrong (the server closes, sends garbage, a request times out, a write fails): every waiting request
+/// then fails, unless the server cannot have read it, which then goes out again on another connection.</para>
+/// <para>It cleans up after itself: once closed, the read loop ends, the write in progress ends (its socket is gone),
+/// and the pipe and stream are released. Nobody disposes the lock another caller may be waiting on.</para>
 /// </remarks>
-internal sealed class FrameConnection : IAsyncDisposable
+internal sealed partial class FrameConnection : IAsyncDisposable
 {
+    private static readonly IOException ClosedPipe = new("The connection is closed.");
+
     private readonly Socket _socket;
     private readonly Stream _stream;
     private readonly StreamDuplexPipe _pipe;
     private readonly FrameReader _reader;
-    private readonly SemaphoreSlim _writeLock = new(1, 1);
-    private readonly Queue<TaskCompletionSource<Frame>> _waiters = new();
-    private readonly CancellationTokenSource _lifetime = new();
+    private readonly FrameClientOptions _options;
+    private readonly ConnectionReuse _reuse;
     private readonly string _peer;
     private readonly ILogger _logger;
-    private readonly Task _readLoop;
-    private Exception? _closedBecause;
 
-    // The server announced (ConnectionMember) that its last answer was sent on this connection.
-    private volatile bool _lastAnswered;
+    // Taken to write a request, and released by the write itself when it ends (a caller may stop waiting for it first).
+    private readonly SemaphoreSlim _writeLock = new(1, 1);
+    private readonly Queue<PendingRequest> _pending = new();
+
+    // Cancelled on close (ends the read loop) and once no request may go out (frees writers waiting for the lock).
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly CancellationTokenSource _noMoreRequests = new();
+    private readonly Task _run;
+
+    // Guarded by _pending.
+    private bool _retired;
+    private bool _closed;
+    private bool _endedByServer;
+    private int _requests;
     private int _responses;
+    private long _lastResponseAt;
 
-    public FrameConnection(Socket socket, Stream stream, FrameLimits limits, string peer, ILogger logger)
+    private volatile bool _clientDisposed;
+
+    public FrameConnection(Socket socket, Stream stream, FrameClientOptions options, ConnectionReuse reuse, bool singleUse)
     {
-        _logger = logger;
         _socket = socket;
         _stream = stream;
-        _peer = peer;
+        _options = options;
+        _reuse = reuse;
+        _peer = options.Describe();
+        _logger = options.EffectiveLogger;
+        IsSingleUse = singleUse;
         _pipe = StreamDuplexPipe.Create(stream);
-        _reader = new FrameReader(_pipe.Input, limits);
-        _readLoop = ReadLoopAsync();
+        _reader = new FrameReader(_pipe.Input, options.Limits);
+        _run = RunAsync();
     }
 
-    /// <summary>Whether the connection is known to be unusable: no request can be sent on it any more.</summary>
+    /// <summary>Whether the connection carries one request only, then closes.</summary>
+    public bool IsSingleUse { get; }
+
+    /// <summary>Whether the connection is closed for good.</summary>
     public bool IsClosed
     {
         get
         {
-            lock (_waiters)
+            lock (_pending)
             {
-                return _closedBecause is not null;
+                return _closed;
             }
         }
     }
 
     /// <summary>
-    /// Whether a request may be sent: not closed, and, when idle, the peer has not closed its side
+    /// Whether a request may be sent: not retired, and, when idle, the peer has not closed its side
     /// (a server that closes after each answer usually has by the time the next request comes).
     /// </summary>
     public bool IsUsable()
     {
-        lock (_waiters)
+        lock (_pending)
         {
-            if (_closedBecause is not null || _lastAnswered)
+            if (_retired)
             {
                 return false;
             }
 
-            if (_waiters.Count > 0)
+            if (_pending.Count > 0)
             {
                 return true;
             }
@@ -87,245 +110,121 @@ internal sealed class FrameConnection : IAsyncDisposable
         {
         }
 
-        Close(new FrameClientException($"The server {_peer} closed the connection."));
+        ServerClosed(requestWaiting: false);
+        Close($"The server {_peer} closed the connection.", null);
         return false;
     }
 
-    /// <summary>Writes one encoded request frame and waits for its response.</summary>
-    /// <param name="request">The whole encoded frame.</param>
-    /// <param name="cancellationToken">The caller's token.</param>
-    /// <param name="timeoutToken">Fires when the request's time is up.</param>
-    /// <returns>The response, or <see langword="null"/> when the server cannot have read the request: the connection was
-    /// found closed before it was sent, or reset it unread (safe to send on another connection).</returns>
-    public async ValueTask<Frame?> SendAsync(ReadOnlyMemory<byte> request, CancellationToken cancellationToken, CancellationToken timeoutToken)
+    /// <summary>Takes no new request; closes once no caller waits on the connection.</summary>
+    public void Retire()
     {
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutToken);
-        TaskCompletionSource<Frame> waiter = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        await _writeLock.WaitAsync(linked.Token).ConfigureAwait(false);
-        try
+        bool idle;
+        lock (_pending)
         {
-            lock (_waiters)
-            {
-                if (_closedBecause is not null || _lastAnswered)
-                {
-                    return null;
-                }
-
-                // Enqueued under the write lock, so the queue's order is the order on the wire.
-                _waiters.Enqueue(waiter);
-            }
-
-            try
-            {
-                FlushResult flushed = await _pipe.Output.WriteAsync(request, linked.Token).ConfigureAwait(false);
-                if (flushed.IsCompleted || flushed.IsCanceled)
-                {
-                    throw new FrameClientException($"The connection to {_peer} closed while the request was being sent.");
-                }
-            }
-            catch (Exception ex)
-            {
-                // Part of the frame may be on the wire: the stream cannot carry another frame.
-                var failure = ex as FrameClientException ?? new FrameClientException($"Sending the request to {_peer} failed: {ex.Message}", ex);
-                bool unread = TakeUnreadRequest(waiter, ex);
-                Close(failure);
-
-                // The read loop may have seen the same reset first and released this request already.
-                if (unread || waiter.Task.Exception?.InnerException is RequestUnreadException)
-                {
-                    return null;
-                }
-
-                if (ex is OperationCanceledException)
-                {
-                    throw;
-                }
-
-                throw failure;
-            }
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-
-        // A caller that cancels after sending leaves its waiter queued: its response, when it comes, is dropped.
-        try
-        {
-            return await waiter.Task.WaitAsync(linked.Token).ConfigureAwait(false);
-        }
-        catch (RequestUnreadException)
-        {
-            return null;
-        }
-        catch (OperationCanceledException) when (timeoutToken.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            // The server is stuck or slow: later responses would be out of step, so give the connection up.
-            var timeout = new TimeoutException($"No response from {_peer} within the request timeout.");
-            Close(new FrameClientException($"The connection to {_peer} was abandoned after a request timed out.", timeout));
-            throw timeout;
-        }
-    }
-
-    /// <summary>Closes the connection at once, failing every waiter with <paramref name="reason"/>.</summary>
-    public void Close(Exception reason)
-    {
-        TaskCompletionSource<Frame>[] waiters;
-        lock (_waiters)
-        {
-            if (_closedBecause is not null)
+            if (_closed)
             {
                 return;
             }
 
-            _closedBecause = reason;
-            waiters = [.. _waiters];
-            _waiters.Clear();
+            _retired = true;
+            idle = !HasWaitingCaller();
         }
 
-        FrameClientLog.ConnectionClosed(_logger, _peer, reason.Message);
-        foreach (TaskCompletionSource<Frame> waiter in waiters)
+        _noMoreRequests.Cancel();
+        if (idle)
         {
-            waiter.TrySetException(reason);
+            Close("No request waits on it any more.", null);
+        }
+    }
+
+    /// <summary>Closes the connection; requests still waiting fail with <see cref="ObjectDisposedException"/>.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        _clientDisposed = true;
+        Close("The client was disposed.", static _ => new ObjectDisposedException(nameof(FrameClient), "The client was disposed."));
+        await _run.ConfigureAwait(false);
+    }
+
+    /// <summary>Closes at once; each request still waiting fails with what <paramref name="failure"/> makes for it.</summary>
+    private void Close(string reason, Func<PendingRequest, Exception>? failure)
+    {
+        PendingRequest[] pending;
+        lock (_pending)
+        {
+            if (_closed)
+            {
+                return;
+            }
+
+            _closed = true;
+            _retired = true;
+            pending = [.. _pending];
+            _pending.Clear();
+        }
+
+        FrameClientLog.ConnectionClosed(_logger, _peer, reason);
+        foreach (PendingRequest request in pending)
+        {
+            if (!request.Detached)
+            {
+                request.Fail(failure?.Invoke(request) ?? ClientFailures.Lost(reason, request, null));
+            }
         }
 
         // Disposing the socket ends any read or write in progress on it.
+        _noMoreRequests.Cancel();
         _lifetime.Cancel();
         _socket.Dispose();
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        Close(new ObjectDisposedException(nameof(FrameClient), "The client was disposed."));
-        await _readLoop.ConfigureAwait(false);
-        await _writeLock.WaitAsync().ConfigureAwait(false);
-        await StreamDuplexPipe.CompleteQuietlyAsync(_pipe, _closedBecause).ConfigureAwait(false);
-        await _stream.DisposeAsync().ConfigureAwait(false);
-        _lifetime.Dispose();
-        _writeLock.Dispose();
-    }
-
-    private async Task ReadLoopAsync()
+    /// <summary>Reads until the connection closes, then, once the write in progress has ended, releases the pipe and stream.</summary>
+    private async Task RunAsync()
     {
         await Task.Yield();
+        await ReadLoopAsync().ConfigureAwait(false);
+        await _writeLock.WaitAsync().ConfigureAwait(false);
         try
         {
-            while (true)
-            {
-                Frame? frame = await _reader.ReadFrameAsync(_lifetime.Token).ConfigureAwait(false);
-                if (frame is null)
-                {
-                    await CloseAtEndOfStreamAsync().ConfigureAwait(false);
-                    return;
-                }
-
-                TaskCompletionSource<Frame>? waiter;
-                lock (_waiters)
-                {
-                    _waiters.TryDequeue(out waiter);
-                    _responses++;
-                }
-
-                if (waiter is null)
-                {
-                    Close(new FrameClientException($"The server {_peer} sent a frame that answers no request."));
-                    return;
-                }
-
-                if (ConnectionMember.IsClose(frame.Value.Header))
-                {
-                    // The server reads nothing more here: the next request goes on another connection.
-                    _lastAnswered = true;
-                }
-
-                // The frame is a view of the pipe's buffer: the caller gets its own copy.
-                waiter.TrySetResult(frame.Value.Clone());
-            }
+            await StreamDuplexPipe.CompleteQuietlyAsync(_pipe, ClosedPipe).ConfigureAwait(false);
+            await _stream.DisposeAsync().ConfigureAwait(false);
         }
-        catch (ProtocolException ex)
+        catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
         {
-            Close(ex);
+            // The stream's own close failed on a socket already gone (TLS's close alert): nothing is left to release.
         }
-        catch (Exception) when (_lifetime.IsCancellationRequested)
+        finally
         {
-            // Closed on purpose; the waiters were already failed with the reason.
-        }
-        catch (Exception ex)
-        {
-            TaskCompletionSource<Frame>? unread = null;
-            lock (_waiters)
-            {
-                if (_waiters.TryPeek(out TaskCompletionSource<Frame>? only) && TakeUnreadRequest(only, ex))
-                {
-                    unread = only;
-                }
-            }
-
-            Close(new FrameClientException($"The connection to {_peer} failed: {ex.Message}", ex));
-            unread?.TrySetException(new RequestUnreadException(ex));
+            // Writers still coming find the connection closed and go elsewhere.
+            _writeLock.Release();
         }
     }
 
-    /// <summary>
-    /// The server closed its side. A request still waiting was unread if the server's TCP stack then reset the
-    /// connection in answer to it: a closed socket resets data that arrives after the close, whereas a server that read
-    /// the request and then closed leaves nothing to reset.
-    /// </summary>
-    private async ValueTask CloseAtEndOfStreamAsync()
+    /// <summary>Whether a caller still waits on a request here. Call under the lock.</summary>
+    private bool HasWaitingCaller()
     {
-        var closed = new FrameClientException($"The server {_peer} closed the connection before answering.");
-        TaskCompletionSource<Frame>? only;
-        lock (_waiters)
+        foreach (PendingRequest request in _pending)
         {
-            if (_closedBecause is not null || !_waiters.TryPeek(out only) || _waiters.Count != 1 || _responses == 0
-                || _socket.AddressFamily is not (AddressFamily.InterNetwork or AddressFamily.InterNetworkV6))
+            if (!request.Detached)
             {
-                only = null;
+                return true;
             }
         }
 
-        if (only is not null)
-        {
-            // Let the request's write finish (it holds the lock while writing), then probe with an empty send:
-            // it fails once a reset has arrived, and succeeds on a connection that was only closed by the server.
-            await _writeLock.WaitAsync(_lifetime.Token).ConfigureAwait(false);
-            try
-            {
-                _socket.Send(ReadOnlySpan<byte>.Empty, SocketFlags.None, out SocketError probe);
-                if (TakeUnreadRequest(only, new SocketException((int)probe)))
-                {
-                    Close(closed);
-                    only.TrySetException(new RequestUnreadException(closed));
-                    return;
-                }
-            }
-            finally
-            {
-                _writeLock.Release();
-            }
-        }
-
-        Close(closed);
+        return false;
     }
 
-    /// <summary>
-    /// Removes <paramref name="waiter"/> from the queue when <paramref name="error"/> shows that its request cannot have been
-    /// read: the connection was reset after it had carried a response, this request was the only one in flight and
-    /// no byte of its response arrived. A server that closes after each answer leaves exactly this behind.
-    /// </summary>
-    private bool TakeUnreadRequest(TaskCompletionSource<Frame> waiter, Exception error)
+    /// <summary>Tells what the client learns from the server's close. Takes the lock.</summary>
+    private void ServerClosed(bool requestWaiting)
     {
-        lock (_waiters)
+        int responses;
+        long last;
+        lock (_pending)
         {
-            if (!RequestUnreadException.IsReset(error) || _responses == 0 || _reader.IsMidFrame
-                || _waiters.Count != 1 || !ReferenceEquals(_waiters.Peek(), waiter))
-            {
-                return false;
-            }
-
-            _waiters.Dequeue();
-            return true;
+            _endedByServer = true;
+            responses = _responses;
+            last = _lastResponseAt;
         }
+
+        _reuse.ServerClosed(responses, requestWaiting, TimeSpan.FromMilliseconds(Environment.TickCount64 - last));
     }
 }

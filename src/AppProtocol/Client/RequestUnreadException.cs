@@ -3,16 +3,15 @@ using System.Net.Sockets;
 namespace AppProtocol.Client;
 
 /// <summary>
-/// Internal signal: the connection was reset while the only request in flight could not have been read by the server,
-/// so the request may go out again on a new connection.
+/// Internal signal: the server cannot have read the request, so it may go out again on a new connection. The message
+/// says why (<see cref="ClientFailures"/> has the reasons).
 /// </summary>
 /// <remarks>
 /// A TCP stack resets a connection whose socket is closed while received data is still unread, or when data arrives
 /// after the close. A server that closes after each answer (as the reference does) races a client that reuses the
 /// connection: the next request arrives as the server closes, and is reset unread.
 /// </remarks>
-internal sealed class RequestUnreadException(Exception reset)
-    : Exception("The server reset the connection without reading the request.", reset)
+internal sealed class RequestUnreadException(string reason) : Exception(reason)
 {
     /// <summary>Whether <paramref name="error"/> is (caused by) a connection reset or a write to a connection the peer already reset.</summary>
     public static bool IsReset(Exception? error)

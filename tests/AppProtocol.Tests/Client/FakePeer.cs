@@ -43,6 +43,15 @@ internal sealed class FakePeer : IAsyncDisposable
         }
     }
 
+    /// <summary>Answers the next <paramref name="count"/> requests with <see cref="Echo"/>.</summary>
+    public async Task EchoFramesAsync(int count)
+    {
+        for (int i = 0; i < count; i++)
+        {
+            await WriteAsync(Echo((await ReadFrameAsync())!.Value));
+        }
+    }
+
     /// <summary>Sends back every byte received until the client closes (the echo servers of SPEC section 6).</summary>
     public async Task EchoBytesAsync()
     {
@@ -64,6 +73,13 @@ internal sealed class FakePeer : IAsyncDisposable
 
     public static Frame Echo(Frame request) =>
         Frame.Binary(SampleContentTypes.ServerBinary, (byte[])[.. "echo:"u8, .. request.Content.ToArray()]);
+
+    /// <summary><see cref="Echo"/>, announced as the last answer on the connection (<c>"connection": "close"</c>, PROTOCOL.md E2).</summary>
+    public static Frame EchoLast(Frame request)
+    {
+        Frame echo = Echo(request);
+        return new Frame(echo.Header with { ExtraMembers = ConnectionMember.CloseOnly }, echo.Content);
+    }
 
     /// <summary>Waits until the client's next bytes arrived, then closes without reading them: the TCP stack resets the connection.</summary>
     public async Task CloseWithUnreadDataAsync()

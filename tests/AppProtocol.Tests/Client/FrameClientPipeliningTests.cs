@@ -6,7 +6,7 @@ using AppProtocol.Samples;
 
 namespace AppProtocol.Tests.Client;
 
-/// <summary>Concurrent callers share one connection: requests pipelined, each caller gets its own response.</summary>
+/// <summary>Concurrent callers share one connection: once the server has kept it open, requests are pipelined and each caller gets its own response.</summary>
 public sealed class FrameClientPipeliningTests
 {
     [Fact]
@@ -17,6 +17,7 @@ public sealed class FrameClientPipeliningTests
         await using var server = FakeServer.Tcp(async peer =>
         {
             // Read every request before answering any, so they are truly in flight together.
+            await peer.EchoFramesAsync(KeepAlive.Exchanges);
             var requests = new List<Frame>();
             while (requests.Count < Callers && await peer.ReadFrameAsync() is { } request)
             {
@@ -32,6 +33,7 @@ public sealed class FrameClientPipeliningTests
             await peer.EchoFramesAsync();
         });
         await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port });
+        await KeepAlive.WarmUpAsync(client);
 
         Task<Frame>[] calls = [.. Enumerable.Range(0, Callers).Select(i => client.SendAsync(Frame.Binary(SampleContentTypes.ClientBinary, Encoding.UTF8.GetBytes($"request {i}"))).AsTask())];
         await allArrived.Task.WaitAsync(ChildProcess.Timeout);

@@ -1,0 +1,104 @@
+using System.Buffers;
+using System.Net;
+using System.Net.Sockets;
+using AppProtocol.Client;
+using AppProtocol.Framing;
+using AppProtocol.Samples;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace AppProtocol.Tests.Client;
+
+/// <summary>
+/// A connection that one caller closes or disposes while others still hold it (the client replacing a stale
+/// connection under concurrent callers): the others go elsewhere or fail with the reason, never with
+/// <see cref="ObjectDisposedException"/> from its lock, and never wait on a lock nobody releases.
+/// </summary>
+public sealed class FrameConnectionLifetimeTests
+{
+    private static readonly ReadOnlyMemory<byte> Small = Encode(new byte[1]);
+
+    [Fact]
+    public async Task A_caller_still_holding_a_disposed_connection_is_told_to_go_elsewhere()
+    {
+        await using var server = FakeServer.Tcp(peer => peer.EchoFramesAsync());
+        FrameConnection connection = await ConnectAsync(server.Port);
+        await connection.DisposeAsync();
+
+        SendOutcome outcome = await connection.SendAsync(Small, Tokens()).AsTask().WaitAsync(ChildProcess.Timeout);
+
+        Assert.Equal(SendOutcome.NotSent, outcome);
+    }
+
+    [Fact]
+    public async Task Disposing_twice_completes_both_times()
+    {
+        await using var server = FakeServer.Tcp(peer => peer.EchoFramesAsync());
+        FrameConnection connection = await ConnectAsync(server.Port);
+
+        await connection.DisposeAsync().AsTask().WaitAsync(ChildProcess.Timeout);
+        await connection.DisposeAsync().AsTask().WaitAsync(ChildProcess.Timeout);
+    }
+
+    [Fact]
+    public async Task Callers_writing_and_waiting_to_write_when_the_connection_is_disposed_all_finish_at_once()
+    {
+        // The proxy never reads the client's bytes: an 8 MiB request stays half-written, holding the write lock.
+        await using var server = FakeServer.Tcp(peer => peer.EchoFramesAsync());
+        await using var proxy = FaultProxy.Start(server.Port, link => link.ToServer.Stall());
+        FrameConnection connection = await ConnectAsync(proxy.Port);
+        Task<SendOutcome> writing = connection.SendAsync(Encode(new byte[8 * 1024 * 1024]), Tokens()).AsTask();
+        Task<SendOutcome> queued = connection.SendAsync(Small, Tokens()).AsTask();
+        Assert.False(writing.IsCompleted);
+
+        await connection.DisposeAsync().AsTask().WaitAsync(ChildProcess.Timeout);
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => writing.WaitAsync(ChildProcess.Timeout));
+        Assert.Equal(SendOutcome.NotSent, await queued.WaitAsync(ChildProcess.Timeout));
+    }
+
+    [Fact]
+    public async Task Callers_racing_the_server_close_go_elsewhere_or_fail_with_the_reason()
+    {
+        await using var server = FakeServer.Tcp(async peer =>
+        {
+            await peer.EchoFramesAsync(1);
+            peer.Close();
+        });
+        FrameConnection connection = await ConnectAsync(server.Port);
+        Assert.NotNull((await connection.SendAsync(Small, Tokens()).AsTask().WaitAsync(ChildProcess.Timeout)).Response);
+
+        // Eight callers that took the connection before its close was seen: none waits, none meets a disposed lock.
+        Task<SendOutcome>[] later = [.. Enumerable.Range(0, 8).Select(_ => connection.SendAsync(Small, Tokens()).AsTask())];
+        foreach (Task<SendOutcome> call in later)
+        {
+            try
+            {
+                Assert.Null((await call.WaitAsync(ChildProcess.Timeout)).Response);
+            }
+            catch (FrameClientException ex)
+            {
+                Assert.Contains($"127.0.0.1:{server.Port}", ex.Message, StringComparison.Ordinal);
+            }
+        }
+
+        await connection.DisposeAsync().AsTask().WaitAsync(ChildProcess.Timeout);
+        Assert.True(connection.IsClosed);
+    }
+
+    private static CallTokens Tokens() => new(CancellationToken.None, CancellationToken.None, CancellationToken.None);
+
+    private static ReadOnlyMemory<byte> Encode(byte[] content)
+    {
+        var encoded = new ArrayBufferWriter<byte>();
+        FrameWriter.Write(encoded, Frame.Binary(SampleContentTypes.ClientBinary, content));
+        return encoded.WrittenMemory;
+    }
+
+    private static async Task<FrameConnection> ConnectAsync(int port)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port));
+        var options = new FrameClientOptions { Host = "127.0.0.1", Port = port };
+        return new FrameConnection(socket, new NetworkStream(socket, ownsSocket: true), options, new ConnectionReuse(options.Describe(), NullLogger.Instance), singleUse: false);
+    }
+}
