@@ -32,6 +32,9 @@ public abstract class FrameConnectionInfo
     /// <summary>Sends what a streamed response has written so far, under the minimum response data rate; true when the peer has gone.</summary>
     internal abstract ValueTask<bool> FlushResponseAsync(System.IO.Pipelines.PipeWriter output);
 
+    /// <summary>Whether the server is stopping: a response written now is the connection's last.</summary>
+    internal abstract bool StopRequested { get; }
+
     /// <summary>The tags of the connection's measurements (its listen address).</summary>
     internal Diagnostics.MetricTags Tags { get; }
 

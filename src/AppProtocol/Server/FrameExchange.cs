@@ -42,6 +42,9 @@ public sealed partial class FrameExchange
 
     internal bool CloseRequested { get; private set; }
 
+    // Decided when the response is written, not when the request came: a stop during the handler makes it the last.
+    private bool ClosesAfter => _closesAfter || CloseRequested || Connection.StopRequested;
+
     internal long ResponseLength => _response.Written;
 
     /// <summary>Closes the connection once this response is sent.</summary>
@@ -53,7 +56,7 @@ public sealed partial class FrameExchange
     public void Respond(in Frame frame)
     {
         StartResponse();
-        FrameWriter.Write(_response, _closesAfter ? new Frame(ClosingHeader(frame.Header), frame.Content) : frame);
+        FrameWriter.Write(_response, ClosesAfter ? new Frame(ClosingHeader(frame.Header), frame.Content) : frame);
     }
 
     /// <summary>Responds with a header and its content.</summary>
@@ -68,7 +71,7 @@ public sealed partial class FrameExchange
         }
 
         StartResponse();
-        FrameWriter.Write(_response, _closesAfter ? ClosingHeader(header) : header, content);
+        FrameWriter.Write(_response, ClosesAfter ? ClosingHeader(header) : header, content);
     }
 
     /// <summary>Responds with JSON content, serialized with source-generated metadata (trim- and AOT-safe).</summary>
@@ -79,7 +82,7 @@ public sealed partial class FrameExchange
     public void RespondJson<T>(T value, JsonTypeInfo<T> typeInfo)
     {
         StartResponse();
-        JsonFrameWriter.Write(_response, value, typeInfo, _closesAfter ? ConnectionMember.CloseOnly : null);
+        JsonFrameWriter.Write(_response, value, typeInfo, ClosesAfter ? ConnectionMember.CloseOnly : null);
     }
 
     /// <summary>Responds with an error reply (<see cref="FrameErrors"/>).</summary>
@@ -89,7 +92,7 @@ public sealed partial class FrameExchange
     public void RespondError(string code, string message)
     {
         StartResponse();
-        FrameErrors.Write(_response, code, message, _closesAfter);
+        FrameErrors.Write(_response, code, message, ClosesAfter);
     }
 
     /// <summary>Starts an exchange; <paramref name="closesAfter"/> when the server already knows it closes the connection after it, so the response says so.</summary>
@@ -109,7 +112,7 @@ public sealed partial class FrameExchange
     internal void WriteErrorInstead(string code, string message)
     {
         HasResponded = true;
-        FrameErrors.Write(_response, code, message, _closesAfter);
+        FrameErrors.Write(_response, code, message, ClosesAfter);
     }
 
     private static FrameHeader ClosingHeader(in FrameHeader header) => header with { ExtraMembers = ConnectionMember.WithClose(header.ExtraMembers) };

@@ -248,6 +248,8 @@ internal sealed partial class FrameServerConnection : FrameConnectionInfo, IConn
 
     internal override ValueTask<bool> FlushResponseAsync(PipeWriter output) => FlushAsync(output);
 
+    internal override bool StopRequested => _stopRequested;
+
     /// <summary>Flushes under the minimum response data rate; returns whether the peer has gone.</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> FlushAsync(PipeWriter output)

@@ -32,7 +32,9 @@ public class ShutdownTests
         await Assert.ThrowsAsync<InvalidOperationException>(() => server.ConnectAsync());
         Assert.False(stopping.IsCompleted);
         release.SetResult();
-        Assert.Equal("done", Requests.Text((await busy.ReadAsync())!.Value));
+        Frame answer = (await busy.ReadAsync())!.Value;
+        Assert.Equal("done", Requests.Text(answer));
+        Assert.True(ConnectionMember.IsClose(answer.Header), "The answer of an exchange in flight when the stop came must say it is the last.");
         await busy.AssertClosedByServerAsync();
         await stopping.WaitAsync(Patience);
         Assert.Equal(0, server.Server.ActiveConnections);
