@@ -26,7 +26,7 @@ try
 {
     await Task.WhenAll(backends.Select(b => b.StartAsync()));
     await balancer.StartAsync(backends);
-    var load = new LoadRun(() => new FrameClientOptions { Host = "127.0.0.1", Port = balancer.Port, RequestTimeout = TimeSpan.FromSeconds(10) }, callers);
+    var load = new LoadRun(() => new FrameClientOptions { Host = "127.0.0.1", Port = balancer.Port, RequestTimeout = TimeSpan.FromSeconds(10), RequestsAreIdempotent = true }, callers);
     load.Start();
     await load.AfterMoreAsync(between);
     foreach (Backend backend in backends)

@@ -187,6 +187,12 @@ public sealed partial class FrameClient : IAsyncDisposable
             {
                 outcome = await connection.SendAsync(request, tokens).ConfigureAwait(false);
             }
+            catch (FrameClientException ex) when (_options.RequestsAreIdempotent && !ex.RequestNotProcessed && attempt < MaxAttempts && !tokens.Any.IsCancellationRequested)
+            {
+                attempt++;
+                FrameClientLog.IdempotentRequestResent(_logger, _options.Describe(), ex);
+                continue;
+            }
             finally
             {
                 if (connection.IsSingleUse)

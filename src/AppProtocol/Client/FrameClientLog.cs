@@ -17,6 +17,9 @@ internal static partial class FrameClientLog
     [LoggerMessage(EventId = 4, EventName = "RequestResent", Level = LogLevel.Debug, Message = "The server {Server} cannot have read a request ({Reason}); sending it on a new connection.")]
     public static partial void RequestResent(ILogger logger, string server, string reason);
 
+    [LoggerMessage(EventId = 6, EventName = "IdempotentRequestResent", Level = LogLevel.Debug, Message = "The server {Server} may have processed a request before its connection failed; sending it again, as requests are idempotent.")]
+    public static partial void IdempotentRequestResent(ILogger logger, string server, Exception failure);
+
     [LoggerMessage(EventId = 5, EventName = "ReuseLearned", Level = LogLevel.Debug, Message = "The server {Server} {Behaviour}.")]
     public static partial void ReuseLearned(ILogger logger, string server, string behaviour);
 }

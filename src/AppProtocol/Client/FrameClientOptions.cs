@@ -58,6 +58,16 @@ public sealed class FrameClientOptions
         init => field = value > TimeSpan.Zero || value == Timeout.InfiniteTimeSpan ? value : throw new ArgumentOutOfRangeException(nameof(RequestTimeout), value, "RequestTimeout must be positive or Timeout.InfiniteTimeSpan.");
     } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Whether every request may safely be processed twice (a search, a read): then a request that the server may
+    /// have processed when its connection failed is sent again on a new connection, within the same three attempts as
+    /// a request the server certainly did not read. Default <see langword="false"/>: only requests the server cannot
+    /// have read are sent again, and the others fail with <see cref="FrameClientException.RequestNotProcessed"/> false.
+    /// </summary>
+    /// <remarks>Behind a balancer that resets a connection it had already passed on (a server that stopped as it was
+    /// accepted), the client cannot tell whether the server read the request; this lets such calls succeed.</remarks>
+    public bool RequestsAreIdempotent { get; init; }
+
     /// <summary>Where connects, closed connections and re-sent requests are logged; nothing is logged when <see langword="null"/>.</summary>
     public ILogger? Logger { get; init; }
 

@@ -111,6 +111,48 @@ public sealed class FrameClientFaultTests
     }
 
     [Fact]
+    public async Task An_idempotent_request_the_server_may_have_processed_goes_out_again_and_is_answered()
+    {
+        int connections = 0;
+        await using var server = FakeServer.Tcp(async peer =>
+        {
+            // The first connection reads the request and closes without answering; the next ones answer.
+            if (Interlocked.Increment(ref connections) == 1)
+            {
+                await peer.ReadFrameAsync();
+                peer.Close();
+                return;
+            }
+
+            await peer.EchoFramesAsync();
+        });
+        await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port, RequestsAreIdempotent = true });
+
+        Frame answer = await client.SendAsync(Request).AsTask().WaitAsync(ChildProcess.Timeout);
+
+        Assert.Equal(FakePeer.Echo(Request).Content.ToArray(), answer.Content.ToArray());
+        Assert.Equal(2, Volatile.Read(ref connections));
+    }
+
+    [Fact]
+    public async Task An_idempotent_request_is_sent_at_most_three_times()
+    {
+        int connections = 0;
+        await using var server = FakeServer.Tcp(async peer =>
+        {
+            Interlocked.Increment(ref connections);
+            await peer.ReadFrameAsync();
+            peer.Close();
+        });
+        await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port, RequestsAreIdempotent = true });
+
+        FrameClientException error = await Assert.ThrowsAsync<FrameClientException>(async () => await client.SendAsync(Request).AsTask().WaitAsync(ChildProcess.Timeout));
+
+        Assert.False(error.RequestNotProcessed);
+        Assert.Equal(3, Volatile.Read(ref connections));
+    }
+
+    [Fact]
     public async Task Connection_reset_while_the_request_is_written_goes_out_again_and_then_says_it_was_not_processed()
     {
         // Every connection is reset after 64 KiB of the request: the server never has it whole.
