@@ -9,10 +9,11 @@ internal static class CpuClock
     // USER_HZ: the unit of /proc/<pid>/stat times on every Linux this runs on.
     private const double TicksPerSecond = 100;
 
-    public static TimeSpan Self()
+    /// <summary>This process's user plus system time, and the user part alone (the rest is the kernel's send and receive paths).</summary>
+    public static (TimeSpan Total, TimeSpan User) Self()
     {
         using var process = Process.GetCurrentProcess();
-        return process.TotalProcessorTime;
+        return (process.TotalProcessorTime, process.UserProcessorTime);
     }
 
     /// <summary>User plus system time of <paramref name="pid"/>, or null when it cannot be read.</summary>
