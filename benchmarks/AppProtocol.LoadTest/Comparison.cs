@@ -40,7 +40,7 @@ internal static class Comparison
         string text = Line($"median {name}: {Median(rates):N0} req/s ({rates.Min():N0}-{rates.Max():N0}), p99 {Median(results.ConvertAll(r => r.P99Ms)):N3} ms, ")
             + Line($"client {Median(results.ConvertAll(r => r.ClientMicrosecondsPerRequest)):N2} us/req ({Median(results.ConvertAll(r => r.ClientUserMicrosecondsPerRequest)):N2} user), {Median(results.ConvertAll(r => r.AllocatedBytesPerRequest)):N0} B/req allocated");
         return results.TrueForAll(r => r.ServerMicrosecondsPerRequest is not null)
-            ? text + Line($", server {Median(results.ConvertAll(r => r.ServerMicrosecondsPerRequest!.Value)):N2} us/req")
+            ? text + Line($", server {Median(results.ConvertAll(r => r.ServerMicrosecondsPerRequest!.Value)):N2} us/req ({Median(results.ConvertAll(r => r.ServerUserMicrosecondsPerRequest!.Value)):N2} user)")
             : text;
     }
 

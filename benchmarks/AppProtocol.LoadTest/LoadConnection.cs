@@ -19,6 +19,7 @@ internal sealed class LoadConnection : ILoadWorker
     private const int MaxConsecutiveErrors = 5;
 
     private readonly EndPoint _endPoint;
+    private readonly IPAddress? _source;
     private readonly LoadMode _mode;
     private readonly RunControl _control;
     private readonly byte[] _requests;
@@ -34,9 +35,11 @@ internal sealed class LoadConnection : ILoadWorker
     private Socket? _socket;
 
     // requests: the request repeated depth times, so that a batch of requests is one send.
-    public LoadConnection(EndPoint endPoint, Workload workload, LoadMode mode, int depth, byte[] requests, RunControl control)
+    // source: the address to connect from, or null for the kernel's choice (see SourceAddress).
+    public LoadConnection(EndPoint endPoint, IPAddress? source, Workload workload, LoadMode mode, int depth, byte[] requests, RunControl control)
     {
         _endPoint = endPoint;
+        _source = source;
         _mode = mode;
         _control = control;
         _requests = requests;
@@ -86,6 +89,11 @@ internal sealed class LoadConnection : ILoadWorker
         _start = _end = _inFlight = 0;
         _batches.Clear();
         var socket = _socket = new Socket(_endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (_source is not null)
+        {
+            SourceAddress.Bind(socket, _source);
+        }
+
         await socket.ConnectAsync(_endPoint);
         bool sentAny = false;
         while (true)

@@ -54,6 +54,7 @@ internal sealed class LoadOptions
                                      or --depth concurrent callers in pipelined mode), alternated with the raw load for
                                      --rounds R (default 1), then medians and the ratio frameclient/raw
         Socket continuations run inline on the runtime's socket threads unless DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS is set (0: the thread pool).
+        One-shot connections to a 127.x server come from 127.0.0.2 onwards, an address per connection (see SourceAddress.cs).
         Exit status: 0 when every response was valid and some were measured; 2 on errors or mismatches; 1 on bad arguments.
         """;
 
@@ -151,17 +152,21 @@ internal sealed class LoadOptions
             options.Targets.Add(new Target($"{host}:{port}", host, port, serverPid));
         }
 
-        if (options.Compare && options.Targets.Count != 2)
+        options.Validate();
+        return options;
+    }
+
+    private void Validate()
+    {
+        if (Compare && Targets.Count != 2)
         {
             throw new ArgumentException("--compare needs exactly two --target options.");
         }
 
-        if (options.FrameClient && (options.Compare || options.Mode is not (LoadMode.KeepAlive or LoadMode.Pipelined)))
+        if (FrameClient && (Compare || Mode is not (LoadMode.KeepAlive or LoadMode.Pipelined)))
         {
             throw new ArgumentException("--client frameclient takes --mode keepalive or pipelined, without --compare.");
         }
-
-        return options;
     }
 
     private static Target ParseTarget(string value)

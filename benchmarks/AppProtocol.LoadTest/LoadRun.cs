@@ -23,7 +23,8 @@ internal static class LoadRun
         var connections = new ILoadWorker[options.Connections];
         for (int i = 0; i < connections.Length; i++)
         {
-            connections[i] = new LoadConnection(endPoint, workload, options.Mode, depth, requests, control);
+            IPAddress? source = SourceAddress.For(options.Mode, endPoint, i);
+            connections[i] = new LoadConnection(endPoint, source, workload, options.Mode, depth, requests, control);
         }
 
         return await MeasureAsync(options, target, target.Name, control, connections);
@@ -34,8 +35,8 @@ internal static class LoadRun
     {
         Task all = Task.WhenAll(workers.Select(w => w.RunAsync()));
         await Task.WhenAny(all, Task.Delay(options.Warmup));
-        (TimeSpan clientCpu, TimeSpan clientUser) = CpuClock.Self();
-        TimeSpan? serverCpu = CpuClock.Of(target.ProcessId);
+        CpuTime clientCpu = CpuClock.Self();
+        CpuTime? serverCpu = CpuClock.Of(target.ProcessId);
         long allocated = GC.GetTotalAllocatedBytes(precise: true);
         long started = Stopwatch.GetTimestamp();
         control.StartMeasuring();
@@ -52,7 +53,7 @@ internal static class LoadRun
         TimeSpan elapsed = Stopwatch.GetElapsedTime(started);
         control.Stop();
         allocated = GC.GetTotalAllocatedBytes(precise: true) - allocated;
-        (TimeSpan clientCpuEnd, TimeSpan clientUserEnd) = CpuClock.Self();
+        clientCpu = CpuClock.Self() - clientCpu;
         serverCpu = CpuClock.Of(target.ProcessId) - serverCpu;
 
         // Workers finish the requests in flight; a server that stops answering is cut off.
@@ -72,7 +73,7 @@ internal static class LoadRun
             stats.Add(worker.Stats);
         }
 
-        return new RunResult(name, elapsed, stats, clientCpuEnd - clientCpu, clientUserEnd - clientUser, allocated, serverCpu);
+        return new RunResult(name, elapsed, stats, clientCpu, allocated, serverCpu);
     }
 
     public static async Task<EndPoint> ResolveAsync(Target target)
