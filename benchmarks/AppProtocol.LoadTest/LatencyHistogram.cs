@@ -14,11 +14,14 @@ internal sealed class LatencyHistogram
 
     public long Max { get; private set; }
 
-    public void Record(long nanoseconds)
+    public void Record(long nanoseconds) => Record(nanoseconds, 1);
+
+    /// <summary>Records <paramref name="count"/> values of <paramref name="nanoseconds"/> each: responses that arrived together for requests sent together.</summary>
+    public void Record(long nanoseconds, long count)
     {
         long value = Math.Max(0, nanoseconds);
-        _counts[IndexOf(value)]++;
-        Count++;
+        _counts[IndexOf(value)] += count;
+        Count += count;
         Max = Math.Max(Max, value);
     }
 

@@ -49,6 +49,12 @@ internal sealed class LoadOptions
           --requests N               measure N requests instead of a duration
           --warmup S                 unmeasured seconds first (default 1)
           --compare --rounds R       alternate R rounds over the targets, print medians and the ratio of the first to the second (default 5)
+          --client raw|frameclient   raw (default): the tool's own connections. frameclient: the same load through the
+                                     library's FrameClient as well (C clients, each shared by 1 caller in keepalive mode
+                                     or --depth concurrent callers in pipelined mode), alternated with the raw load for
+                                     --rounds R (default 1), then medians and the ratio frameclient/raw
+        Socket continuations run inline on the runtime's socket threads unless DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS is set (0: the thread pool).
+        One-shot connections to a 127.x server come from 127.0.0.2 onwards, an address per connection (see SourceAddress.cs).
         Exit status: 0 when every response was valid and some were measured; 2 on errors or mismatches; 1 on bad arguments.
         """;
 
@@ -76,9 +82,18 @@ internal sealed class LoadOptions
 
     public bool Compare { get; private set; }
 
-    public int Rounds { get; private set; } = 5;
+    /// <summary>Rounds of a <c>--compare</c> run or a flood.</summary>
+    public int Rounds => _rounds ?? 5;
+
+    /// <summary>Rounds of a <c>--client frameclient</c> run: one of each unless asked.</summary>
+    public int ClientRounds => _rounds ?? 1;
+
+    /// <summary>Whether to drive the library's <c>FrameClient</c> too (<c>--client frameclient</c>).</summary>
+    public bool FrameClient { get; private set; }
 
     public TimeSpan Quiet { get; private set; } = TimeSpan.FromSeconds(60);
+
+    private int? _rounds;
 
     /// <summary>Requests in flight per connection.</summary>
     public int InFlight => Mode == LoadMode.Pipelined ? Depth : 1;
@@ -125,7 +140,8 @@ internal sealed class LoadOptions
                 case "--duration": options.Duration = Seconds(value); break;
                 case "--requests": options.Requests = Positive(value); break;
                 case "--warmup": options.Warmup = Seconds(value); break;
-                case "--rounds": options.Rounds = Positive(value); break;
+                case "--rounds": options._rounds = Positive(value); break;
+                case "--client": options.FrameClient = ParseClient(value); break;
                 case "--quiet": options.Quiet = Seconds(value); break;
                 default: throw new ArgumentException($"Unknown option {name}.");
             }
@@ -136,12 +152,21 @@ internal sealed class LoadOptions
             options.Targets.Add(new Target($"{host}:{port}", host, port, serverPid));
         }
 
-        if (options.Compare && options.Targets.Count != 2)
+        options.Validate();
+        return options;
+    }
+
+    private void Validate()
+    {
+        if (Compare && Targets.Count != 2)
         {
             throw new ArgumentException("--compare needs exactly two --target options.");
         }
 
-        return options;
+        if (FrameClient && (Compare || Mode is not (LoadMode.KeepAlive or LoadMode.Pipelined)))
+        {
+            throw new ArgumentException("--client frameclient takes --mode keepalive or pipelined, without --compare.");
+        }
     }
 
     private static Target ParseTarget(string value)
@@ -167,6 +192,13 @@ internal sealed class LoadOptions
         "idle" => LoadMode.Idle,
         "flood" => LoadMode.Flood,
         _ => throw new ArgumentException($"--mode {value}: expected oneshot, keepalive, pipelined, idle or flood."),
+    };
+
+    private static bool ParseClient(string value) => value switch
+    {
+        "raw" => false,
+        "frameclient" => true,
+        _ => throw new ArgumentException($"--client {value}: expected raw or frameclient."),
     };
 
     private static bool ParseWorkload(string value) => value switch

@@ -3,12 +3,13 @@ using System.Net;
 
 namespace AppProtocol.LoadTest;
 
-/// <summary>Runs C connections against one target: warm-up, then a measured window of a duration or a request count.</summary>
+/// <summary>Runs the workers of one run against one target: warm-up, then a measured window of a duration or a request count.</summary>
 internal static class LoadRun
 {
     private static readonly TimeSpan Grace = TimeSpan.FromSeconds(10);
 
-    public static async Task<RunResult> RunAsync(LoadOptions options, Workload workload, Target target)
+    /// <summary>The tool's own raw connections: C connections with up to D requests in flight each.</summary>
+    public static async Task<RunResult> RunRawAsync(LoadOptions options, Workload workload, Target target)
     {
         EndPoint endPoint = await ResolveAsync(target);
         int depth = options.InFlight;
@@ -18,25 +19,29 @@ internal static class LoadRun
             workload.Request.CopyTo(requests, i * workload.Request.Length);
         }
 
-        long? quota = options.Requests is { } total ? Math.Max(1, total / options.Connections) : null;
-        var control = new RunControl(quota);
-        var connections = new LoadConnection[options.Connections];
-        var tasks = new Task[connections.Length];
+        var control = new RunControl(options.Requests is { } total ? Math.Max(1, total / options.Connections) : null);
+        var connections = new ILoadWorker[options.Connections];
         for (int i = 0; i < connections.Length; i++)
         {
-            connections[i] = new LoadConnection(endPoint, workload, options.Mode, depth, requests, control);
-            tasks[i] = connections[i].RunAsync();
+            IPAddress? source = SourceAddress.For(options.Mode, endPoint, i);
+            connections[i] = new LoadConnection(endPoint, source, workload, options.Mode, depth, requests, control);
         }
 
-        Task all = Task.WhenAll(tasks);
+        return await MeasureAsync(options, target, target.Name, control, connections);
+    }
+
+    /// <summary>Starts <paramref name="workers"/>, measures them after the warm-up, stops them and sums what they counted.</summary>
+    public static async Task<RunResult> MeasureAsync(LoadOptions options, Target target, string name, RunControl control, IReadOnlyList<ILoadWorker> workers)
+    {
+        Task all = Task.WhenAll(workers.Select(w => w.RunAsync()));
         await Task.WhenAny(all, Task.Delay(options.Warmup));
-        TimeSpan clientCpu = CpuClock.Self();
-        TimeSpan? serverCpu = CpuClock.Of(target.ProcessId);
+        CpuTime clientCpu = CpuClock.Self();
+        CpuTime? serverCpu = CpuClock.Of(target.ProcessId);
         long allocated = GC.GetTotalAllocatedBytes(precise: true);
         long started = Stopwatch.GetTimestamp();
         control.StartMeasuring();
 
-        if (quota is null)
+        if (control.RequestsPerWorker is null)
         {
             await Task.WhenAny(all, Task.Delay(options.Duration));
         }
@@ -51,27 +56,27 @@ internal static class LoadRun
         clientCpu = CpuClock.Self() - clientCpu;
         serverCpu = CpuClock.Of(target.ProcessId) - serverCpu;
 
-        // Connections finish the requests in flight; a server that stops answering is cut off.
+        // Workers finish the requests in flight; a server that stops answering is cut off.
         if (await Task.WhenAny(all, Task.Delay(Grace)) != all)
         {
-            foreach (LoadConnection connection in connections)
+            foreach (ILoadWorker worker in workers)
             {
-                connection.Abort();
+                worker.Abort();
             }
 
             await all;
         }
 
         var stats = new ConnectionStats();
-        foreach (LoadConnection connection in connections)
+        foreach (ILoadWorker worker in workers)
         {
-            stats.Add(connection.Stats);
+            stats.Add(worker.Stats);
         }
 
-        return new RunResult(target.Name, elapsed, stats, clientCpu, allocated, serverCpu);
+        return new RunResult(name, elapsed, stats, clientCpu, allocated, serverCpu);
     }
 
-    private static async Task<EndPoint> ResolveAsync(Target target)
+    public static async Task<EndPoint> ResolveAsync(Target target)
     {
         if (IPAddress.TryParse(target.Host, out IPAddress? address))
         {

@@ -2,6 +2,8 @@ using System.Globalization;
 using AppProtocol.LoadTest;
 
 // A load generator for the protocol over real sockets; see docs/PERFORMANCE.md for the commands behind the published figures.
+// First, before any socket exists: the runtime reads this switch once, when it starts its socket engines.
+bool inline = InlineCompletions.EnableUnlessSet();
 LoadOptions options;
 try
 {
@@ -20,7 +22,7 @@ string window = options.Mode is LoadMode.Idle or LoadMode.Flood ? "server memory
     : $"{options.Duration.TotalSeconds:0.##} s";
 Console.WriteLine(string.Create(
     CultureInfo.InvariantCulture,
-    $"mode {options.Mode.ToString().ToLowerInvariant()}, workload {workload.Description}, {options.Connections} connections, {options.InFlight} in flight each, warm-up {options.Warmup.TotalSeconds:0.##} s, measured {window}"));
+    $"mode {options.Mode.ToString().ToLowerInvariant()}, workload {workload.Description}, {options.Connections} connections, {options.InFlight} in flight each, warm-up {options.Warmup.TotalSeconds:0.##} s, measured {window}; socket completions {(inline ? "inline" : "on the thread pool")}"));
 
 if (options.Mode == LoadMode.Flood)
 {
@@ -32,17 +34,34 @@ if (options.Mode == LoadMode.Idle)
     return await IdleRun.RunAsync(options, workload, options.Targets[0]) ? 0 : 2;
 }
 
-if (!options.Compare)
+bool clean = true;
+if (options.Compare)
 {
-    bool failed = false;
+    (Target a, Target b) = (options.Targets[0], options.Targets[1]);
+    clean = await Comparison.RunAsync(
+        options.Rounds,
+        new Contender(a.Name, () => LoadRun.RunRawAsync(options, workload, a)),
+        new Contender(b.Name, () => LoadRun.RunRawAsync(options, workload, b)));
+}
+else
+{
     foreach (Target target in options.Targets)
     {
-        RunResult result = await LoadRun.RunAsync(options, workload, target);
-        Console.WriteLine(result);
-        failed |= result.Failed;
+        if (options.FrameClient)
+        {
+            // The library's client beside the tool's own connections, same load, same server, alternated.
+            clean &= await Comparison.RunAsync(
+                options.ClientRounds,
+                new Contender("frameclient", () => FrameClientRun.RunAsync(options, workload, target)),
+                new Contender("raw", () => LoadRun.RunRawAsync(options, workload, target)));
+        }
+        else
+        {
+            RunResult result = await LoadRun.RunRawAsync(options, workload, target);
+            Console.WriteLine(result);
+            clean &= !result.Failed;
+        }
     }
-
-    return failed ? 2 : 0;
 }
 
-return await Comparison.RunAsync(options, workload) ? 0 : 2;
+return clean ? 0 : 2;

@@ -1,7 +1,7 @@
 namespace AppProtocol.LoadTest;
 
-/// <summary>The phase of a run, shared by its connections: they record only while measuring and stop sending once stopping.</summary>
-internal sealed class RunControl(long? requestsPerConnection)
+/// <summary>The phase of a run, shared by its workers: they record only while measuring and stop sending once stopping.</summary>
+internal sealed class RunControl(long? requestsPerWorker)
 {
     private volatile bool _measuring;
     private volatile bool _stopping;
@@ -10,8 +10,8 @@ internal sealed class RunControl(long? requestsPerConnection)
 
     public bool Stopping => _stopping;
 
-    /// <summary>In request-count mode, how many requests each connection sends while measuring.</summary>
-    public long? RequestsPerConnection { get; } = requestsPerConnection;
+    /// <summary>In request-count mode, how many requests each worker sends while measuring.</summary>
+    public long? RequestsPerWorker { get; } = requestsPerWorker;
 
     public void StartMeasuring() => _measuring = true;
 

@@ -17,18 +17,22 @@ internal sealed class Workload
     // replaces the JSON parse. Set once and never changed, so connections on other threads may read it without locks.
     private byte[]? _knownGoodContent;
 
-    private Workload(string description, byte[] request, bool isSearch, byte[] expected)
+    private Workload(string description, Frame requestFrame, bool isSearch, byte[] expected)
     {
         Description = description;
-        Request = request;
+        RequestFrame = requestFrame;
+        Request = Encode(requestFrame);
         _isSearch = isSearch;
         _expected = expected;
     }
 
     public string Description { get; }
 
-    /// <summary>The whole request frame.</summary>
+    /// <summary>The whole request frame, encoded.</summary>
     public byte[] Request { get; }
+
+    /// <summary>The same request as a <see cref="Frame"/>, for the library's <c>FrameClient</c>.</summary>
+    public Frame RequestFrame { get; }
 
     /// <summary>A text/json search request; the answer must be the table's result for the value (SPEC section 3).</summary>
     /// <param name="value">The search value.</param>
@@ -44,7 +48,7 @@ internal sealed class Workload
             "\U0001F436" => "\U0001F43E Playing ball! \U0001F3D0",
             _ => $"No match for '{value}'.",
         };
-        return new Workload($"search({value})", Frame(FrameHeader.Json(content.Length), content), isSearch: true, Encoding.UTF8.GetBytes(result));
+        return new Workload($"search({value})", new Frame(FrameHeader.Json(content.Length), content), isSearch: true, Encoding.UTF8.GetBytes(result));
     }
 
     /// <summary>A binary request of <paramref name="size"/> content bytes; the answer quotes its first 10 bytes.</summary>
@@ -58,7 +62,7 @@ internal sealed class Workload
         }
 
         byte[] expected = [.. "First 10 bytes of request: "u8, .. content.AsSpan(0, Math.Min(10, size))];
-        return new Workload($"binary({size} B)", Frame(FrameHeader.Binary(SampleContentTypes.ClientBinary, size), content), isSearch: false, expected);
+        return new Workload($"binary({size} B)", new Frame(FrameHeader.Binary(SampleContentTypes.ClientBinary, size), content), isSearch: false, expected);
     }
 
     /// <summary>Whether <paramref name="response"/> is exactly the expected answer (JSON compared by value, so any header or JSON layout passes).</summary>
@@ -131,10 +135,11 @@ internal sealed class Workload
         return true;
     }
 
-    private static byte[] Frame(FrameHeader header, byte[] content)
+    /// <summary>The frame's bytes in the library's layout (the reference's).</summary>
+    public static byte[] Encode(in Frame frame)
     {
-        var output = new ArrayBufferWriter<byte>(content.Length + 256);
-        FrameWriter.Write(output, header, content);
+        var output = new ArrayBufferWriter<byte>((int)frame.Content.Length + 256);
+        FrameWriter.Write(output, frame);
         return output.WrittenSpan.ToArray();
     }
 }

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Net.Sockets;
-using System.Text.Json;
 
 namespace BaselineServer;
 
@@ -12,7 +11,6 @@ namespace BaselineServer;
 /// </remarks>
 internal sealed class BaselineConnection(Socket socket)
 {
-    private const int MaxContentLength = 16 * 1024 * 1024;
     private readonly OutputBuffer _output = new(4096);
     private readonly OutputBuffer _scratch = new(256);
     private readonly byte[] _firstBytes = new byte[10];
@@ -129,7 +127,7 @@ internal sealed class BaselineConnection(Socket socket)
                 return true;
             }
 
-            if (!TryReadHeader(data[2..headerEnd], out int contentLength, out bool isJson))
+            if (!RequestJson.TryReadHeader(data[2..headerEnd], out int contentLength, out bool isJson))
             {
                 return false;
             }
@@ -168,98 +166,17 @@ internal sealed class BaselineConnection(Socket socket)
         }
     }
 
-    private static bool TryReadHeader(ReadOnlySpan<byte> json, out int contentLength, out bool isJson)
-    {
-        contentLength = -1;
-        isJson = false;
-        bool typeSeen = false;
-        var reader = new Utf8JsonReader(json);
-        try
-        {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return false;
-            }
-
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                if (reader.ValueTextEquals("content-length"u8))
-                {
-                    reader.Read();
-                    if (reader.TokenType != JsonTokenType.Number || !reader.TryGetInt32(out contentLength) || contentLength is < 0 or > MaxContentLength)
-                    {
-                        return false;
-                    }
-                }
-                else if (reader.ValueTextEquals("content-type"u8))
-                {
-                    reader.Read();
-                    typeSeen = reader.TokenType == JsonTokenType.String;
-                    isJson = typeSeen && reader.ValueTextEquals("text/json"u8);
-                }
-                else
-                {
-                    reader.Read();
-                    reader.Skip();
-                }
-            }
-
-            return contentLength >= 0 && typeSeen;
-        }
-        catch (JsonException)
-        {
-            return false;
-        }
-    }
-
     private bool Answer(ReadOnlySpan<byte> json)
     {
-        Span<byte> action = stackalloc byte[64];
-        int actionLength = -1;
-        ReadOnlySpan<byte> value = default;
-        bool valueSeen = false;
-        var reader = new Utf8JsonReader(json);
-        try
-        {
-            if (!reader.Read() || reader.TokenType != JsonTokenType.StartObject)
-            {
-                return false;
-            }
-
-            while (reader.Read() && reader.TokenType == JsonTokenType.PropertyName)
-            {
-                bool isAction = reader.ValueTextEquals("action"u8);
-                bool isValue = !isAction && reader.ValueTextEquals("value"u8);
-                reader.Read();
-                if (isAction && reader.TokenType == JsonTokenType.String && !reader.ValueIsEscaped && reader.ValueSpan.Length <= action.Length)
-                {
-                    actionLength = reader.ValueSpan.Length;
-                    reader.ValueSpan.CopyTo(action);
-                }
-                else if (isValue && reader.TokenType == JsonTokenType.String)
-                {
-                    value = reader.ValueIsEscaped ? Unescape(ref reader) : reader.ValueSpan;
-                    valueSeen = true;
-                }
-                else
-                {
-                    reader.Skip();
-                }
-            }
-        }
-        catch (JsonException)
+        Span<byte> actionBuffer = stackalloc byte[RequestJson.MaxActionLength];
+        if (!RequestJson.TryReadSearch(json, actionBuffer, out ReadOnlySpan<byte> action, out ReadOnlySpan<byte> value))
         {
             return false;
         }
 
-        if (actionLength < 0 || !valueSeen)
+        if (!action.SequenceEqual("search"u8))
         {
-            return false;
-        }
-
-        if (!action[..actionLength].SequenceEqual("search"u8))
-        {
-            Answers.WriteResult(_output, _scratch, "Error: invalid action '"u8, action[..actionLength], "'."u8);
+            Answers.WriteResult(_output, _scratch, "Error: invalid action '"u8, action, "'."u8);
             return true;
         }
 
@@ -274,11 +191,5 @@ internal sealed class BaselineConnection(Socket socket)
         }
 
         return true;
-    }
-
-    private static byte[] Unescape(ref Utf8JsonReader reader)
-    {
-        byte[] text = new byte[reader.ValueSpan.Length];
-        return text[..reader.CopyString(text)];
     }
 }
