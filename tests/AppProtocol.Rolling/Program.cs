@@ -25,7 +25,7 @@ var timeline = new Timeline();
 // --plain: no PROXY header between the balancer and the backends (a control run).
 bool proxyProtocol = !args.Contains("--plain");
 string[] proxied = proxyProtocol ? ["--proxy-protocol", "--trusted-proxy", "127.0.0.1"] : [];
-var backends = Enumerable.Range(1, 3).Select(i => new Backend($"s{i}", FreePort.Next(), proxied, timeline, work)).ToList();
+var backends = Enumerable.Range(1, 3).Select(i => new Backend($"s{i}", FreePort.ForRestarts(), proxied, timeline, work)).ToList();
 await using IFront balancer = front switch
 {
     "haproxy" => new HaproxyFront(work, proxyProtocol),
