@@ -17,7 +17,7 @@ internal sealed class NginxFront(string workDirectory, bool proxyProtocol, bool 
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     // fail_timeout is compared with nginx's clock in whole seconds (ngx_time()), so a backend marked down at 12.9 s is
-    // skipped until 14.0 s: fail_timeout + 1 s after its last refused connection, which came before it listened
+    // skipped until 14.0 s: at most fail_timeout + 1 s after its last refused connection, which came before it listened
     // again; plus a margin for nginx's cached clock on a busy machine.
     private static readonly TimeSpan FailTimeout = TimeSpan.FromSeconds(1);
     private static readonly TimeSpan PassivePacing = FailTimeout + TimeSpan.FromSeconds(1.5);

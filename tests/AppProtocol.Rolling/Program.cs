@@ -49,7 +49,15 @@ try
 
     await load.StopAsync();
     Report.Print(balancer.Name, callers, backends, load, timeline);
-    return load.Failed == 0 && load.Wrong == 0 ? 0 : 1;
+    bool passed = load.Failed == 0 && load.Wrong == 0;
+    if (!passed && keep is null)
+    {
+        // A failed run keeps its logs (the balancer's, each backend's) for reading afterwards, as --keep does.
+        keep = work;
+        Console.WriteLine($"logs kept in {work}");
+    }
+
+    return passed ? 0 : 1;
 }
 finally
 {
