@@ -4,7 +4,7 @@ using System.Globalization;
 namespace AppProtocol.Rolling;
 
 /// <summary>One <c>app-server</c> process on a fixed port, restarted in place; counts the requests it logged across restarts.</summary>
-internal sealed class Backend(string name, int port, string[] extraArguments) : IAsyncDisposable
+internal sealed class Backend(string name, int port, string[] extraArguments, Timeline timeline, string logDirectory) : IAsyncDisposable
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
     private Process? _process;
@@ -38,12 +38,14 @@ internal sealed class Backend(string name, int port, string[] extraArguments) : 
         _output = ReadOutputAsync(_process);
         _ = _process.StandardError.ReadToEndAsync();
         await _listening.Task.WaitAsync(Patience);
+        timeline.Event($"{name} listening");
     }
 
     /// <summary>Sends SIGTERM, waits for a clean exit, and starts the server again on the same port.</summary>
     public async Task RestartAsync()
     {
         Process process = _process ?? throw new InvalidOperationException("Not started.");
+        timeline.Event($"{name} SIGTERM");
         using (Process kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]))
         {
             await kill.WaitForExitAsync().WaitAsync(Patience);
@@ -51,6 +53,7 @@ internal sealed class Backend(string name, int port, string[] extraArguments) : 
 
         await process.WaitForExitAsync().WaitAsync(Patience);
         await _output.WaitAsync(Patience);
+        timeline.Event($"{name} exited");
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"{name} exited with {process.ExitCode} on SIGTERM.");
@@ -72,10 +75,13 @@ internal sealed class Backend(string name, int port, string[] extraArguments) : 
         _process?.Dispose();
     }
 
+    // Every line goes to <name>.log in the run's directory (kept with --keep), for reading a failed run afterwards.
     private async Task ReadOutputAsync(Process process)
     {
+        await using var log = new StreamWriter(Path.Combine(logDirectory, $"{name}.log"), append: true);
         while (await process.StandardOutput.ReadLineAsync() is { } line)
         {
+            await log.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"{timeline.Now,10:F1} {line}"));
             if (line.StartsWith("Received request", StringComparison.Ordinal))
             {
                 Interlocked.Increment(ref _requests);

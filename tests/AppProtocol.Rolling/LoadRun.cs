@@ -7,7 +7,7 @@ namespace AppProtocol.Rolling;
 /// Callers that each loop <c>await client.SendJsonAsync(...)</c> on a client of their own, as the README shows, and
 /// check every answer; counts completions, failures and wrong answers, and the longest call a caller saw.
 /// </summary>
-internal sealed class LoadRun(Func<FrameClientOptions> options, int callers)
+internal sealed class LoadRun(Func<FrameClientOptions> options, int callers, Timeline timeline)
 {
     private static readonly (string Value, string Answer)[] Questions =
     [
@@ -83,7 +83,9 @@ internal sealed class LoadRun(Func<FrameClientOptions> options, int callers)
             catch (Exception ex) when (ex is FrameClientException or Framing.ProtocolException or IOException)
             {
                 Interlocked.Increment(ref _failed);
-                Record($"{ex.GetType().Name}: {ex.Message}");
+                string failure = $"{ex.GetType().Name}: {ex.Message}";
+                Record(failure);
+                timeline.Failure(failure);
             }
 
             Longest(Stopwatch.GetTimestamp() - started);
