@@ -121,8 +121,10 @@ public sealed partial class SampleServerProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    /// <summary>The built program: app-server or app-server-kestrel.</summary>
-    public static string ProgramPath(string program) => TestPaths.Sample(program == "app-server" ? "AppServer" : "KestrelAppServer", program);
+    /// <summary>The built program: app-server, app-server-kestrel or file-server.</summary>
+    public static string ProgramPath(string program) => TestPaths.Sample(
+        program switch { "app-server" => "AppServer", "file-server" => Path.Combine("FileTransfer", "FileServer"), _ => "KestrelAppServer" },
+        program);
 
     private static Process Start(string program, string[] args)
     {
