@@ -25,7 +25,11 @@ public sealed partial class FrameExchange
     /// connection as the handler asks for it; the stream ending early throws a <see cref="ProtocolException"/>
     /// (<see cref="ProtocolError.TruncatedFrame"/>). Valid only during the handler call; completing it is optional.
     /// </summary>
-    /// <remarks>Content the handler leaves unread is drained by the server when it is at most 1 MiB; more closes the connection after the response, which then says so.</remarks>
+    /// <remarks>
+    /// Content the handler leaves unread is drained by the server when it is at most 1 MiB; more closes the connection
+    /// after the response. A whole response (not <c>RespondAsync</c>/<c>RespondFileAsync</c>) written while more than
+    /// that is unread says so with <c>"connection": "close"</c>.
+    /// </remarks>
     public PipeReader RequestContent => _content;
 
     /// <summary>The request's content as a read-only <see cref="Stream"/> over <see cref="RequestContent"/>; disposing it is optional.</summary>

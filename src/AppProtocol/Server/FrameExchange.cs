@@ -48,10 +48,12 @@ public sealed partial class FrameExchange
     internal bool CloseRequested { get; private set; }
 
     // Decided when the response is written, not when the request came: a stop during the handler makes it the last,
-    // and so does content left unread beyond what the server drains (the decision then stands, whatever is read after).
-    private bool ClosesAfter()
+    // and so does a whole response written while more content is unread than the server drains (a rejection, most
+    // likely; the decision then stands). A streamed response is often written as the content is read (an echo, a
+    // transform), so it is not marked; the connection still closes if too much is left unread at the end.
+    private bool ClosesAfter(bool streamedResponse = false)
     {
-        CloseRequested |= LeavesContentUnread;
+        CloseRequested |= !streamedResponse && LeavesContentUnread;
         return _closesAfter || CloseRequested || Connection.StopRequested;
     }
 
