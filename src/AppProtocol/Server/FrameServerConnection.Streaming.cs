@@ -55,6 +55,9 @@ internal sealed partial class FrameServerConnection
     {
         _contentTimedOut = true;
         _timedOut = "receiving a request's content slower than the minimum data rate";
+
+        // The token first: the handler's read, woken next, then fails as a cancellation, not as a handler error.
+        CancelExchange();
         Volatile.Read(ref _input)?.CancelPendingRead();
         Abort("The client sent a request's content slower than the minimum data rate.");
     }

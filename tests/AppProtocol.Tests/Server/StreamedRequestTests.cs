@@ -24,6 +24,21 @@ public sealed class StreamedRequestTests
     }
 
     [Fact]
+    public async Task A_streamed_request_pipelined_between_buffered_ones_is_answered_in_order()
+    {
+        byte[] large = RandomBytes(2 * 1024 * 1024);
+        byte[] small = RandomBytes(100);
+        await using InMemoryServer server = await StartAsync(HashHandler);
+        await using InMemoryServer.Client client = await server.ConnectAsync();
+
+        await client.SendAsync(Requests.Binary(small).Concat(Requests.Binary(large)).Concat(Requests.Binary(small)).ToArray());
+
+        Assert.Equal(Expected(streamed: false, small), Requests.Text((await client.ReadAsync())!.Value));
+        Assert.Equal(Expected(streamed: true, large), Requests.Text((await client.ReadAsync())!.Value));
+        Assert.Equal(Expected(streamed: false, small), Requests.Text((await client.ReadAsync())!.Value));
+    }
+
+    [Fact]
     public async Task A_streamed_request_has_its_header_but_no_buffered_frame()
     {
         var seen = new TaskCompletionSource<(FrameHeader Header, Exception? Request)>(TaskCreationOptions.RunContinuationsAsynchronously);

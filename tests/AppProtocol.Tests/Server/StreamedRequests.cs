@@ -40,7 +40,9 @@ internal static class StreamedRequests
         byte[] buffer = new byte[8192];
         long length = 0;
         int read;
-        while ((read = await exchange.RequestContentStream.ReadAsync(buffer, cancellationToken)) > 0)
+        // Disposed each time: the connection's one stream must still serve its next request.
+        await using Stream content = exchange.RequestContentStream;
+        while ((read = await content.ReadAsync(buffer, cancellationToken)) > 0)
         {
             sha.AppendData(buffer, 0, read);
             length += read;
