@@ -46,7 +46,12 @@ public sealed class StreamedContentHostileTests
     public async Task A_stall_mid_stream_trips_the_minimum_data_rate_closes_the_connection_and_is_logged()
     {
         var (clock, log) = (new FakeTimeProvider(), new LogSignal());
-        await using InMemoryServer server = await StartAsync(HashHandler, configure: b => Configure(b, clock, log));
+        using var metrics = new MetricsRecorder();
+        await using InMemoryServer server = await StartAsync(HashHandler, configure: b =>
+        {
+            Configure(b, clock, log);
+            b.Options.MeterFactory = metrics.Factory;
+        });
         await using InMemoryServer.Client client = await server.ConnectAsync();
 
         await client.SendAsync(HeaderOf(100_000).Concat(RandomBytes(1200)).ToArray());
@@ -58,8 +63,12 @@ public sealed class StreamedContentHostileTests
         clock.Advance(TimeSpan.FromSeconds(2));
 
         await client.AssertClosedByServerAsync();
-        await log.WaitAsync("TimedOut");
+        await server.FirstClosed.WaitAsync(TimeSpan.FromSeconds(10));
+        Assert.Equal(1, metrics.Sum("appprotocol.server.errors", "timeout"));
         Assert.Contains(log.Events, e => e.Name == "TimedOut" && e.Message.Contains("slower than the minimum data rate", StringComparison.Ordinal));
+
+        // A cancellation through the token, not a handler failure: no error log, no error reply attempted.
+        Assert.Equal(0, log.Count("HandlerFailed"));
     }
 
     [Fact]

@@ -130,6 +130,21 @@ public class OptionsValidationTests
     }
 
     [Fact]
+    public void The_streaming_settings_bind_from_configuration()
+    {
+        HostApplicationBuilder builder = TestHost.Builder([.. TestHost.Loopback, ("RequestStreamingThreshold", "65536"),
+            ("MaxStreamedContentLength", "1099511627776"), ("MinRequestDataRate:BytesPerSecond", "1000")]);
+        TestHost.AddServer(builder).Run(TestHost.Search);
+        using IHost host = builder.Build();
+
+        var options = host.Services.GetRequiredService<IOptions<AppProtocol.Server.FrameServerOptions>>().Value;
+
+        Assert.Equal(65536, options.RequestStreamingThreshold);
+        Assert.Equal(1L << 40, options.MaxStreamedContentLength);
+        Assert.Equal(new AppProtocol.Server.DataRate(1000, TimeSpan.FromSeconds(5)), options.MinRequestDataRate);
+    }
+
+    [Fact]
     public async Task Settings_in_code_override_configuration()
     {
         HostApplicationBuilder builder = TestHost.Builder([.. TestHost.Loopback, ("CloseAfterResponse", "false"), ("Backlog", "7")]);
