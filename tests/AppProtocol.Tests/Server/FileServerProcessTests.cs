@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using AppProtocol.Framing;
+using AppProtocol.Tests.Client;
 using static AppProtocol.Tests.Server.StreamedRequests;
 
 namespace AppProtocol.Tests.Server;
@@ -95,6 +96,27 @@ public sealed class FileServerProcessTests : IDisposable
         }
 
         Assert.Empty(Directory.GetFileSystemEntries(Served));
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", "0")]
+    [InlineData("127.0.0.1", "port", "/tmp")]
+    public async Task Wrong_arguments_print_the_usage_and_exit_1(params string[] args)
+    {
+        await using ChildProcess run = await ChildProcess.RunAsync(ChildProcess.StartDotnet(SampleServerProcess.ProgramPath("file-server"), args));
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal("Usage: file-server <host> <port> <directory>\n", run.StandardOutput);
+    }
+
+    [Fact]
+    public async Task A_missing_directory_is_named_and_exits_1()
+    {
+        string missing = Path.Combine(_root.FullName, "missing");
+        await using ChildProcess run = await ChildProcess.RunAsync(ChildProcess.StartDotnet(SampleServerProcess.ProgramPath("file-server"), "127.0.0.1", "0", missing));
+
+        Assert.Equal(1, run.ExitCode);
+        Assert.Equal($"No such directory: '{missing}'.\n", run.StandardOutput);
     }
 
     private Task<SampleServerProcess> StartAsync() => SampleServerProcess.StartAsync("file-server", "127.0.0.1", "0", Served);
