@@ -45,7 +45,8 @@ public static class AppProtocolServiceCollectionExtensions
     /// <c>:Password</c>; <c>Limits:MaxContentLength</c>, <c>MaxHeaderLength</c>, <c>MaxHeaderDepth</c>;
     /// <c>IdleTimeout</c>, <c>FrameTimeout</c>, <c>ShutdownTimeout</c>, <c>TlsHandshakeTimeout</c>,
     /// <c>MinResponseDataRate:BytesPerSecond</c> and <c>:GracePeriod</c>, <c>MaxConcurrentConnections</c>,
-    /// <c>Backlog</c>, <c>CloseAfterResponse</c>, <c>TrimMemoryAfterSurge</c>.
+    /// <c>Backlog</c>, <c>CloseAfterResponse</c>, <c>TrimMemoryAfterSurge</c>; <c>RequestStreamingThreshold</c>,
+    /// <c>MaxStreamedContentLength</c>, <c>MinRequestDataRate:BytesPerSecond</c> and <c>:GracePeriod</c>.
     /// </param>
     /// <returns>A builder for the handler, middleware and options.</returns>
     /// <exception cref="InvalidOperationException">A configuration section was given already.</exception>

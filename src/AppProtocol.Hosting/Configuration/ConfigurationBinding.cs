@@ -67,6 +67,8 @@ internal sealed class ConfigurationBinding(IConfiguration configuration, AppProt
         errors.Set("TlsHandshakeTimeout", settings.TlsHandshakeTimeout, v => options.TlsHandshakeTimeout = v);
         errors.Set("MaxConcurrentConnections", settings.MaxConcurrentConnections, v => options.MaxConcurrentConnections = v);
         errors.Set("Backlog", settings.Backlog, v => options.Backlog = v);
+        errors.Set("RequestStreamingThreshold", settings.RequestStreamingThreshold, v => options.RequestStreamingThreshold = v);
+        errors.Set("MaxStreamedContentLength", settings.MaxStreamedContentLength, v => options.MaxStreamedContentLength = v);
         options.CloseAfterResponse = settings.CloseAfterResponse ?? options.CloseAfterResponse;
         options.TrimMemoryAfterSurge = settings.TrimMemoryAfterSurge ?? options.TrimMemoryAfterSurge;
         if (settings.Limits is { } limits)
@@ -80,6 +82,12 @@ internal sealed class ConfigurationBinding(IConfiguration configuration, AppProt
         {
             DataRate current = options.MinResponseDataRate ?? new DataRate(240, TimeSpan.FromSeconds(5));
             errors.Try("MinResponseDataRate", () => options.MinResponseDataRate = new DataRate(rate ?? current.BytesPerSecond, grace ?? current.GracePeriod));
+        }
+
+        if (settings.MinRequestDataRate is { BytesPerSecond: var requestRate, GracePeriod: var requestGrace } && (requestRate is not null || requestGrace is not null))
+        {
+            DataRate current = options.MinRequestDataRate ?? new DataRate(240, TimeSpan.FromSeconds(5));
+            errors.Try("MinRequestDataRate", () => options.MinRequestDataRate = new DataRate(requestRate ?? current.BytesPerSecond, requestGrace ?? current.GracePeriod));
         }
     }
 

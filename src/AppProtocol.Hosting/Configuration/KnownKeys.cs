@@ -11,11 +11,12 @@ internal static class KnownKeys
     private static readonly Node Certificate = new(["Path", "KeyPath", "Password"]);
     private static readonly Node Address = new(["Host", "Port", "UnixSocketPath"], new(StringComparer.OrdinalIgnoreCase) { ["Certificate"] = Certificate });
     private static readonly Node Server = new(
-        ["IdleTimeout", "FrameTimeout", "ShutdownTimeout", "TlsHandshakeTimeout", "MaxConcurrentConnections", "CloseAfterResponse", "TrimMemoryAfterSurge", "Backlog"],
+        ["IdleTimeout", "FrameTimeout", "ShutdownTimeout", "TlsHandshakeTimeout", "MaxConcurrentConnections", "CloseAfterResponse", "TrimMemoryAfterSurge", "Backlog", "RequestStreamingThreshold", "MaxStreamedContentLength"],
         new(StringComparer.OrdinalIgnoreCase)
         {
             ["Limits"] = new(["MaxContentLength", "MaxHeaderLength", "MaxHeaderDepth"]),
             ["MinResponseDataRate"] = new(["BytesPerSecond", "GracePeriod"]),
+            ["MinRequestDataRate"] = new(["BytesPerSecond", "GracePeriod"]),
             ["Listen"] = new([], AnyChild: Address),
         });
 

@@ -23,6 +23,12 @@ internal sealed class ServerSection
 
     public DataRateSection? MinResponseDataRate { get; set; }
 
+    public DataRateSection? MinRequestDataRate { get; set; }
+
+    public long? RequestStreamingThreshold { get; set; }
+
+    public long? MaxStreamedContentLength { get; set; }
+
     public int? MaxConcurrentConnections { get; set; }
 
     public bool? CloseAfterResponse { get; set; }

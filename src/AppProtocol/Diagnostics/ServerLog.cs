@@ -74,6 +74,12 @@ internal static partial class ServerLog
     [LoggerMessage(23, LogLevel.Trace, "Connection {ConnectionId} waits for its client to read {Bytes} bytes.")]
     public static partial void WaitingForReader(ILogger logger, long connectionId, long bytes);
 
+    [LoggerMessage(25, LogLevel.Warning, "Connection {ConnectionId} announced {Length} bytes of content, more than the streamed-content limit of {Limit}; answered with a bad-request reply and closing it.")]
+    public static partial void StreamedContentTooLarge(ILogger logger, long connectionId, long length, long limit);
+
+    [LoggerMessage(26, LogLevel.Trace, "Connection {ConnectionId} waits for {Bytes} more bytes of a request's content.")]
+    public static partial void WaitingForContent(ILogger logger, long connectionId, long bytes);
+
     [LoggerMessage(19, LogLevel.Error, "Stopping the server failed.")]
     public static partial void StopFailed(ILogger logger, Exception exception);
 

@@ -32,6 +32,13 @@ public readonly struct Frame
     {
     }
 
+    // A frame whose content is still in the pipe, streamed to the handler: never handed out as a whole frame.
+    private Frame(FrameHeader header)
+    {
+        Header = header;
+        Content = default;
+    }
+
     /// <summary>The header.</summary>
     public FrameHeader Header { get; }
 
@@ -42,6 +49,9 @@ public readonly struct Frame
     /// <param name="contentType">The <c>content-type</c>.</param>
     /// <param name="content">The content.</param>
     public static Frame Binary(string contentType, ReadOnlyMemory<byte> content) => new(FrameHeader.Binary(contentType, content.Length), content);
+
+    /// <summary>The start of a frame whose content is streamed: its header, and no content yet.</summary>
+    internal static Frame HeaderOnly(in FrameHeader header) => new(header);
 
     /// <summary>A copy whose content is independent of any reader's buffer, to keep past the next read.</summary>
     public Frame Clone() => new(Header, Content.ToArray());

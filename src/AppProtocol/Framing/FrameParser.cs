@@ -45,6 +45,27 @@ public sealed class FrameParser
     internal bool TryParse(in ReadOnlySequence<byte> buffer, out Frame frame, out long requiredLength)
     {
         frame = default;
+        if (!TryParseHeader(buffer, out FrameHeader header, out long headerEnd, out requiredLength))
+        {
+            return false;
+        }
+
+        requiredLength = headerEnd + header.ContentLength;
+        if (buffer.Length < requiredLength)
+        {
+            return false;
+        }
+
+        frame = new Frame(header, buffer.Slice(headerEnd, header.ContentLength));
+        return true;
+    }
+
+    /// <summary>Parses the protoheader and the JSON header only; <paramref name="headerEnd"/> is where the content starts.</summary>
+    /// <remarks>A server that streams large content to its handler starts the exchange here, before any content arrives.</remarks>
+    internal bool TryParseHeader(in ReadOnlySequence<byte> buffer, out FrameHeader header, out long headerEnd, out long requiredLength)
+    {
+        header = default;
+        headerEnd = 0;
         if (buffer.Length < ProtoheaderLength)
         {
             requiredLength = ProtoheaderLength;
@@ -62,23 +83,20 @@ public sealed class FrameParser
             throw new ProtocolException(ProtocolError.HeaderTooLarge, $"The JSON header is {headerLength} bytes, more than the limit of {Limits.MaxHeaderLength}.");
         }
 
-        long headerEnd = ProtoheaderLength + headerLength;
-        if (buffer.Length < headerEnd)
-        {
-            requiredLength = headerEnd;
-            return false;
-        }
-
-        FrameHeader header = _headerParser.Parse(buffer.Slice(ProtoheaderLength, headerLength));
-        requiredLength = headerEnd + header.ContentLength;
+        requiredLength = ProtoheaderLength + headerLength;
         if (buffer.Length < requiredLength)
         {
             return false;
         }
 
-        frame = new Frame(header, buffer.Slice(headerEnd, header.ContentLength));
+        header = _headerParser.Parse(buffer.Slice(ProtoheaderLength, headerLength));
+        headerEnd = requiredLength;
         return true;
     }
+
+    /// <summary>The error for a content length over a limit, worded as the header parser words it.</summary>
+    internal static ProtocolException ContentTooLarge(long length, long limit) =>
+        new(ProtocolError.ContentTooLarge, $"Header 'content-length' is {length}, more than the limit of {limit}.");
 
     /// <summary>The error for a stream that ended after <paramref name="buffered"/> bytes of a frame needing at least <paramref name="requiredLength"/>.</summary>
     internal static ProtocolException Truncated(long buffered, long requiredLength) =>

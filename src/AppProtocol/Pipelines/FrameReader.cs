@@ -53,6 +53,15 @@ public sealed class FrameReader
     /// <summary>The length of the last frame returned, protoheader and header included.</summary>
     internal long LastFrameLength { get; private set; }
 
+    /// <summary>Content longer than this is not buffered: the frame is returned with its header only, its content left in the pipe to stream. Off by default.</summary>
+    internal long StreamContentOver { get; init; } = long.MaxValue;
+
+    /// <summary>The longest content buffered whole, when <see cref="StreamContentOver"/> raised the parser's own limit.</summary>
+    internal long MaxBufferedContentLength { get; init; } = long.MaxValue;
+
+    /// <summary>Whether the last frame returned is a header whose content follows in the pipe; the caller reads it, then calls <see cref="EndStreamedContent"/>.</summary>
+    internal bool IsContentStreamed { get; private set; }
+
     /// <summary>Returns the next frame if the bytes already read hold a whole one, without waiting.</summary>
     /// <param name="frame">The frame, valid until the next call.</param>
     /// <returns><see langword="true"/> for a frame; <see langword="false"/> when <see cref="ReadFrameAsync"/> must wait for more bytes (the buffer is then released to the pipe).</returns>
@@ -107,10 +116,13 @@ public sealed class FrameReader
     {
         frame = default;
         bool parsed;
+        long streamedFrom = 0;
         try
         {
             // Skip parsing until enough bytes arrived to finish the frame whose header was already seen.
-            parsed = _buffer.Length >= _requiredLength && _parser.TryParse(_buffer, out frame, out _requiredLength);
+            parsed = _buffer.Length >= _requiredLength && (StreamContentOver == long.MaxValue
+                ? _parser.TryParse(_buffer, out frame, out _requiredLength)
+                : TryParseOrStartStream(out frame, out streamedFrom));
         }
         catch (ProtocolException ex)
         {
@@ -123,11 +135,67 @@ public sealed class FrameReader
         {
             LastFrameLength = _requiredLength;
             _requiredLength = 0;
+            IsContentStreamed = streamedFrom > 0;
+            if (IsContentStreamed)
+            {
+                // The header is consumed and nothing after it examined: the content's reader sees the bytes at once.
+                _holding = false;
+                _input.AdvanceTo(_buffer.GetPosition(streamedFrom));
+                IsMidFrame = true;
+                return true;
+            }
+
             _buffer = _buffer.Slice(frame.Content.End);
         }
 
         IsMidFrame = !_buffer.IsEmpty;
         return parsed;
+    }
+
+    // A header over the threshold makes a streamed start at once; any other frame is buffered whole, under the buffered limit.
+    private bool TryParseOrStartStream(out Frame frame, out long streamedFrom)
+    {
+        frame = default;
+        streamedFrom = 0;
+        if (!_parser.TryParseHeader(_buffer, out FrameHeader header, out long headerEnd, out _requiredLength))
+        {
+            return false;
+        }
+
+        long length = header.ContentLength;
+        _requiredLength = headerEnd + length;
+        if (length > StreamContentOver)
+        {
+            frame = Frame.HeaderOnly(header);
+            streamedFrom = headerEnd;
+            return true;
+        }
+
+        if (length > MaxBufferedContentLength)
+        {
+            throw FrameParser.ContentTooLarge(length, MaxBufferedContentLength);
+        }
+
+        if (_buffer.Length < _requiredLength)
+        {
+            return false;
+        }
+
+        frame = new Frame(header, _buffer.Slice(headerEnd, length));
+        return true;
+    }
+
+    /// <summary>Takes the pipe back once a streamed frame's content was read whole: finds whether the next frame's bytes are already buffered.</summary>
+    internal void EndStreamedContent()
+    {
+        IsContentStreamed = false;
+        _completed = false;
+        IsMidFrame = false;
+        if (_input.TryRead(out ReadResult result))
+        {
+            IsMidFrame = !result.Buffer.IsEmpty;
+            _input.AdvanceTo(result.Buffer.Start);
+        }
     }
 
     // Gives the pipe back what frames consumed, marking the rest examined so the next read waits for new bytes.

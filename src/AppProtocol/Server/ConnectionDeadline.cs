@@ -18,6 +18,9 @@ internal enum DeadlineKind
     /// <summary>The one more request a stopping server still takes from a connection that has just answered.</summary>
     Drain,
 
+    /// <summary>The next bytes of a streamed request's content, under the minimum request data rate.</summary>
+    Content,
+
     /// <summary>A connection middleware's step, set through <see cref="Transport.Features.IConnectionTimeoutFeature"/>.</summary>
     Middleware,
 }

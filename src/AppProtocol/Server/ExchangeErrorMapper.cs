@@ -22,7 +22,7 @@ internal sealed class ExchangeErrorMapper(FrameHandler next, AppProtocolMetrics 
     {
         long? started = metrics.TimesExchanges ? clock.GetTimestamp() : null;
         FrameConnectionInfo connection = exchange.Connection;
-        using Activity? activity = ExchangeTracing.StartServer(exchange.Request.Header, connection.LocalEndPoint, connection.RemoteEndPoint);
+        using Activity? activity = ExchangeTracing.StartServer(exchange.RequestHeader, connection.LocalEndPoint, connection.RemoteEndPoint);
         string? failure = null;
         try
         {

@@ -107,7 +107,7 @@ public sealed partial class FrameExchange
     private long StartStreamedResponse(in FrameHeader header)
     {
         StartResponse();
-        FrameWriter.WriteHeader(_response, ClosesAfter ? ClosingHeader(header) : header);
+        FrameWriter.WriteHeader(_response, ClosesAfter(streamedResponse: true) ? ClosingHeader(header) : header);
         return header.ContentLength;
     }
 

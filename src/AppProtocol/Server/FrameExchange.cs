@@ -19,17 +19,22 @@ public sealed partial class FrameExchange
     private readonly ResponseWriter _response;
     private readonly PipeWriter _output;
     private CancellationToken _aborted;
+    private Frame _request;
     private bool _closesAfter;
 
-    internal FrameExchange(FrameConnectionInfo connection, PipeWriter output)
+    internal FrameExchange(FrameConnectionInfo connection, PipeWriter output, RequestContentReader content)
     {
         Connection = connection;
         _output = output;
         _response = new ResponseWriter(output);
+        _content = content;
     }
 
     /// <summary>The request frame; its content is valid only during the handler call (<see cref="Frame.Clone"/> keeps it).</summary>
-    public Frame Request { get; private set; }
+    /// <exception cref="InvalidOperationException">The request's content is streamed (<see cref="IsRequestContentStreamed"/>): read <see cref="RequestHeader"/> and <see cref="RequestContent"/> instead.</exception>
+    public Frame Request => _content.IsStreamed
+        ? throw new InvalidOperationException("The request's content is streamed, not buffered: read RequestHeader and RequestContent (or RequestContentStream) instead of Request.")
+        : _request;
 
     /// <summary>The connection the request came on: end points, TLS details, client certificate, items.</summary>
     public FrameConnectionInfo Connection { get; }
@@ -42,8 +47,15 @@ public sealed partial class FrameExchange
 
     internal bool CloseRequested { get; private set; }
 
-    // Decided when the response is written, not when the request came: a stop during the handler makes it the last.
-    private bool ClosesAfter => _closesAfter || CloseRequested || Connection.StopRequested;
+    // Decided when the response is written, not when the request came: a stop during the handler makes it the last,
+    // and so does a whole response written while more content is unread than the server drains (a rejection, most
+    // likely; the decision then stands). A streamed response is often written as the content is read (an echo, a
+    // transform), so it is not marked; the connection still closes if too much is left unread at the end.
+    private bool ClosesAfter(bool streamedResponse = false)
+    {
+        CloseRequested |= !streamedResponse && LeavesContentUnread;
+        return _closesAfter || CloseRequested || Connection.StopRequested;
+    }
 
     internal long ResponseLength => _response.Written;
 
@@ -56,7 +68,7 @@ public sealed partial class FrameExchange
     public void Respond(in Frame frame)
     {
         StartResponse();
-        FrameWriter.Write(_response, ClosesAfter ? new Frame(ClosingHeader(frame.Header), frame.Content) : frame);
+        FrameWriter.Write(_response, ClosesAfter() ? new Frame(ClosingHeader(frame.Header), frame.Content) : frame);
     }
 
     /// <summary>Responds with a header and its content.</summary>
@@ -71,7 +83,7 @@ public sealed partial class FrameExchange
         }
 
         StartResponse();
-        FrameWriter.Write(_response, ClosesAfter ? ClosingHeader(header) : header, content);
+        FrameWriter.Write(_response, ClosesAfter() ? ClosingHeader(header) : header, content);
     }
 
     /// <summary>Responds with JSON content, serialized with source-generated metadata (trim- and AOT-safe).</summary>
@@ -82,7 +94,7 @@ public sealed partial class FrameExchange
     public void RespondJson<T>(T value, JsonTypeInfo<T> typeInfo)
     {
         StartResponse();
-        JsonFrameWriter.Write(_response, value, typeInfo, ClosesAfter ? ConnectionMember.CloseOnly : null);
+        JsonFrameWriter.Write(_response, value, typeInfo, ClosesAfter() ? ConnectionMember.CloseOnly : null);
     }
 
     /// <summary>Responds with an error reply (<see cref="FrameErrors"/>).</summary>
@@ -92,13 +104,23 @@ public sealed partial class FrameExchange
     public void RespondError(string code, string message)
     {
         StartResponse();
-        FrameErrors.Write(_response, code, message, ClosesAfter);
+        FrameErrors.Write(_response, code, message, ClosesAfter());
     }
 
     /// <summary>Starts an exchange; <paramref name="closesAfter"/> when the server already knows it closes the connection after it, so the response says so.</summary>
-    internal void Begin(in Frame request, CancellationToken aborted, bool closesAfter)
+    internal void Begin(in Frame request, CancellationToken aborted, bool closesAfter, PipeReader? streamedFrom = null)
     {
-        Request = request;
+        _request = request;
+        RequestHeader = request.Header;
+        if (streamedFrom is null)
+        {
+            _content.StartBuffered(request.Content);
+        }
+        else
+        {
+            _content.StartStreamed(streamedFrom, request.Header.ContentLength);
+        }
+
         _closesAfter = closesAfter;
         _aborted = aborted;
         HasResponded = false;
@@ -106,13 +128,20 @@ public sealed partial class FrameExchange
         _response.Written = 0;
     }
 
-    internal void End() => Request = default;
+    internal void End()
+    {
+        _request = default;
+        if (!_content.IsStreamed)
+        {
+            _content.Reset();
+        }
+    }
 
     /// <summary>Writes an error reply in place of a response that was never written (or failed before its first byte).</summary>
     internal void WriteErrorInstead(string code, string message)
     {
         HasResponded = true;
-        FrameErrors.Write(_response, code, message, ClosesAfter);
+        FrameErrors.Write(_response, code, message, ClosesAfter());
     }
 
     private static FrameHeader ClosingHeader(in FrameHeader header) => header with { ExtraMembers = ConnectionMember.WithClose(header.ExtraMembers) };

@@ -8,9 +8,9 @@ namespace AppProtocol.Server;
 internal sealed partial class FrameServerConnection
 {
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> HandleAsync(FrameExchange exchange, Frame request, bool nothingBuffered)
+    private async ValueTask<bool> HandleAsync(FrameExchange exchange, Frame request, bool nothingBuffered, System.IO.Pipelines.PipeReader? streamedFrom = null)
     {
-        exchange.Begin(request, ExchangeToken(), _settings.CloseAfterResponse || _stopRequested);
+        exchange.Begin(request, ExchangeToken(), _settings.CloseAfterResponse || _stopRequested, streamedFrom);
         try
         {
             ValueTask handled = _settings.Pipeline(exchange, exchange.Aborted);

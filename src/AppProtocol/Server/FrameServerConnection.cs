@@ -27,6 +27,7 @@ internal sealed partial class FrameServerConnection : FrameConnectionInfo, IConn
     private CancellationTokenSource? _exchangeAborted;
     private IWaitForDataFeature? _wait;
     private PipeReader? _input;
+    private RequestContentReader _content = null!;
     private volatile bool _stopRequested;
     private volatile string? _timedOut;
     private string? _middlewareStep;
@@ -88,6 +89,9 @@ internal sealed partial class FrameServerConnection : FrameConnectionInfo, IConn
                 _timedOut = "writing a response the client does not read";
                 Abort("The client reads responses slower than the minimum data rate.");
                 break;
+            case DeadlineKind.Content:
+                OnContentTooSlow();
+                break;
             case DeadlineKind.Middleware:
                 _timedOut = _middlewareStep;
                 Abort($"Timed out {_middlewareStep}.");
@@ -125,8 +129,13 @@ internal sealed partial class FrameServerConnection : FrameConnectionInfo, IConn
         _wait = context.Features.Get<IWaitForDataFeature>();
         IDuplexPipe pipe = context.Transport;
         Volatile.Write(ref _input, pipe.Input);
-        var reader = new FrameReader(pipe.Input, _settings.Parser);
-        var exchange = new FrameExchange(this, pipe.Output);
+        var reader = new FrameReader(pipe.Input, _settings.Parser)
+        {
+            StreamContentOver = _settings.RequestStreamingThreshold,
+            MaxBufferedContentLength = _settings.MaxBufferedContentLength,
+        };
+        _content = new RequestContentReader(this);
+        var exchange = new FrameExchange(this, pipe.Output, _content);
         TimeProvider clock = _settings.Clock;
         _lastAnswered = clock.GetTimestamp();
         _deadline.Set(DeadlineKind.Idle, _lastAnswered, _settings.IdleTimeout, clock);
@@ -216,7 +225,9 @@ internal sealed partial class FrameServerConnection : FrameConnectionInfo, IConn
             while (true)
             {
                 _settings.Metrics.FrameReceived(reader.LastFrameLength, Tags);
-                close = await HandleAsync(exchange, frame, !reader.IsMidFrame).ConfigureAwait(false)
+                close = (reader.IsContentStreamed
+                        ? await HandleStreamedAsync(reader, output, exchange, frame).ConfigureAwait(false)
+                        : await HandleAsync(exchange, frame, !reader.IsMidFrame).ConfigureAwait(false))
                     || _settings.CloseAfterResponse || _stopRequested;
                 if (close || !reader.TryReadFrame(out frame))
                 {

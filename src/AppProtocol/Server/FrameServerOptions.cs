@@ -22,6 +22,34 @@ public sealed class FrameServerOptions
     /// <summary>Limits every request frame must respect; a frame over them closes its connection.</summary>
     public FrameLimits Limits { get; set => field = value ?? throw new ArgumentNullException(nameof(Limits)); } = new();
 
+    /// <summary>
+    /// Requests whose <c>content-length</c> is above this many bytes are streamed: the handler runs once the header has
+    /// arrived and reads the content as it comes, with backpressure (<see cref="FrameExchange.RequestContent"/>), up to
+    /// <see cref="MaxStreamedContentLength"/>; the others are buffered whole, up to <see cref="Limits"/>'s
+    /// <see cref="FrameLimits.MaxContentLength"/>, as <see cref="FrameExchange.Request"/>. <see langword="null"/> (the
+    /// default) buffers every request: turn it on only for handlers that read <see cref="FrameExchange.RequestContent"/>
+    /// (or check <see cref="FrameExchange.IsRequestContentStreamed"/>). From 0.
+    /// </summary>
+    public long? RequestStreamingThreshold { get; set => field = value is null or >= 0 ? value : throw new ArgumentOutOfRangeException(nameof(RequestStreamingThreshold), value, "RequestStreamingThreshold must not be negative."); }
+
+    /// <summary>The default <see cref="MaxStreamedContentLength"/>: 64 GiB.</summary>
+    public const long DefaultMaxStreamedContentLength = 64L * 1024 * 1024 * 1024;
+
+    /// <summary>
+    /// The largest <c>content-length</c> of a streamed request (see <see cref="RequestStreamingThreshold"/>); a request
+    /// over it gets a bad-request error reply before any of its content is read, and its connection closes. Default
+    /// 64 GiB; from 0 to <see cref="FrameLimits.MaxSupportedContentLength"/>.
+    /// </summary>
+    public long MaxStreamedContentLength { get; set => field = value is >= 0 and <= FrameLimits.MaxSupportedContentLength ? value : throw new ArgumentOutOfRangeException(nameof(MaxStreamedContentLength), value, $"MaxStreamedContentLength must be from 0 to {FrameLimits.MaxSupportedContentLength}."); } = DefaultMaxStreamedContentLength;
+
+    /// <summary>
+    /// The slowest a client may send a streamed request's content: once a read of it has waited, in all, longer than the
+    /// grace period plus the bytes read so far at this rate, the connection is closed (a timeout in the logs and the
+    /// metrics). Only the time the server waits for the client counts, never the handler's own. Default 240 bytes per
+    /// second after 5 seconds, as Kestrel's <c>MinRequestBodyDataRate</c>; <see langword="null"/> disables it.
+    /// </summary>
+    public DataRate? MinRequestDataRate { get; set; } = new(240, TimeSpan.FromSeconds(5));
+
     /// <summary>How long a connection may send nothing between frames before it is closed. Default 2 minutes; <see cref="Timeout.InfiniteTimeSpan"/> disables it.</summary>
     public TimeSpan IdleTimeout { get; set => field = Checked(value, nameof(IdleTimeout)); } = TimeSpan.FromMinutes(2);
 

@@ -14,7 +14,15 @@ internal sealed class ServerSettings
 {
     public ServerSettings(FrameServerOptions options, FrameHandler pipeline, ILogger logger)
     {
-        Parser = new FrameParser(options.Limits);
+        // Streaming on, the parser takes any length: the reader holds buffered content to the buffered limit, the
+        // connection answers streamed content over the streamed limit with an error reply.
+        RequestStreamingThreshold = options.RequestStreamingThreshold ?? long.MaxValue;
+        MaxBufferedContentLength = options.Limits.MaxContentLength;
+        MaxStreamedContentLength = options.MaxStreamedContentLength;
+        MinRequestDataRate = options.MinRequestDataRate;
+        Parser = new FrameParser(options.RequestStreamingThreshold is null
+            ? options.Limits
+            : options.Limits with { MaxContentLength = FrameLimits.MaxSupportedContentLength });
         IdleTimeout = options.IdleTimeout;
         FrameTimeout = options.FrameTimeout;
         ShutdownTimeout = options.ShutdownTimeout;
@@ -44,6 +52,15 @@ internal sealed class ServerSettings
 
     /// <summary>The parser every connection shares (it keeps no state), with the limits.</summary>
     public FrameParser Parser { get; }
+
+    /// <summary>Content longer than this is streamed to the handler; <see cref="long.MaxValue"/> when streaming is off.</summary>
+    public long RequestStreamingThreshold { get; }
+
+    public long MaxBufferedContentLength { get; }
+
+    public long MaxStreamedContentLength { get; }
+
+    public DataRate? MinRequestDataRate { get; }
 
     public TimeSpan IdleTimeout { get; }
 

@@ -21,6 +21,17 @@ public sealed class UseAppProtocolTests
     }
 
     [Fact]
+    public async Task Streams_large_request_content_through_kestrels_transport()
+    {
+        byte[] large = StreamedRequests.RandomBytes(6 * 1024 * 1024);
+        await using KestrelHost host = await KestrelHost.StartAsync(l => l.UseAppProtocol(StreamedRequests.HashHandler, b => b.Options.RequestStreamingThreshold = 64 * 1024));
+        await using RawClient client = await RawClient.ConnectAsync(host.EndPoint);
+
+        Assert.Equal(StreamedRequests.Expected(streamed: true, large), Requests.Text(await client.ExchangeAsync(Requests.Binary(large))));
+        Assert.Equal(StreamedRequests.Expected(streamed: false, [1, 2, 3]), Requests.Text(await client.ExchangeAsync(Requests.Binary([1, 2, 3]))));
+    }
+
+    [Fact]
     public async Task Pipelined_requests_are_answered_in_order()
     {
         await using KestrelHost host = await KestrelHost.StartAsync(l => l.UseAppProtocol(SearchHandler.Handler));

@@ -14,6 +14,9 @@ public class OptionsValidationTests
         { ["MaxConcurrentConnections", "0"], "AppProtocol:MaxConcurrentConnections '0' is not valid" },
         { ["Limits:MaxHeaderLength", "70000"], "AppProtocol:Limits:MaxHeaderLength '70000' is not valid" },
         { ["MinResponseDataRate:BytesPerSecond", "-1"], "AppProtocol:MinResponseDataRate is not valid: The rate must be positive." },
+        { ["MinRequestDataRate:BytesPerSecond", "0"], "AppProtocol:MinRequestDataRate is not valid: The rate must be positive." },
+        { ["MaxStreamedContentLength", "-1"], "AppProtocol:MaxStreamedContentLength '-1' is not valid: MaxStreamedContentLength must be from 0" },
+        { ["RequestStreamingThreshold", "-5"], "AppProtocol:RequestStreamingThreshold '-5' is not valid: RequestStreamingThreshold must not be negative." },
         { ["IdleTimeout", "soon"], "AppProtocol:IdleTimeout" },
         { ["IdelTimeout", "00:00:01"], "AppProtocol:IdelTimeout is not a setting; here the settings are IdleTimeout, FrameTimeout," },
         { ["Listen:0:Prot", "1"], "AppProtocol:Listen:0:Prot is not a setting; here the settings are Host, Port, UnixSocketPath, Certificate." },
@@ -124,6 +127,21 @@ public class OptionsValidationTests
         var options = host.Services.GetRequiredService<IOptions<AppProtocol.Server.FrameServerOptions>>().Value;
 
         Assert.Equal("", Assert.Single(options.Listen).Host);
+    }
+
+    [Fact]
+    public void The_streaming_settings_bind_from_configuration()
+    {
+        HostApplicationBuilder builder = TestHost.Builder([.. TestHost.Loopback, ("RequestStreamingThreshold", "65536"),
+            ("MaxStreamedContentLength", "1099511627776"), ("MinRequestDataRate:BytesPerSecond", "1000")]);
+        TestHost.AddServer(builder).Run(TestHost.Search);
+        using IHost host = builder.Build();
+
+        var options = host.Services.GetRequiredService<IOptions<AppProtocol.Server.FrameServerOptions>>().Value;
+
+        Assert.Equal(65536, options.RequestStreamingThreshold);
+        Assert.Equal(1L << 40, options.MaxStreamedContentLength);
+        Assert.Equal(new AppProtocol.Server.DataRate(1000, TimeSpan.FromSeconds(5)), options.MinRequestDataRate);
     }
 
     [Fact]

@@ -33,6 +33,13 @@ public sealed partial class SampleServerProcess : IAsyncDisposable
     /// <summary>Where the server listens: loopback, on the port its "Listening on" line gives.</summary>
     public IPEndPoint EndPoint { get; private set; } = new(IPAddress.Loopback, 0);
 
+    /// <summary>The most memory the process has had resident so far (Linux's <c>VmHWM</c>), in bytes.</summary>
+    public long PeakResidentBytes()
+    {
+        string line = File.ReadLines($"/proc/{_process.Id}/status").First(l => l.StartsWith("VmHWM:", StringComparison.Ordinal));
+        return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) * 1024;
+    }
+
     /// <summary>Starts the program and waits for its "Listening on" line.</summary>
     public static async Task<SampleServerProcess> StartAsync(string program, params string[] args)
     {
@@ -121,8 +128,10 @@ public sealed partial class SampleServerProcess : IAsyncDisposable
         _process.Dispose();
     }
 
-    /// <summary>The built program: app-server or app-server-kestrel.</summary>
-    public static string ProgramPath(string program) => TestPaths.Sample(program == "app-server" ? "AppServer" : "KestrelAppServer", program);
+    /// <summary>The built program: app-server, app-server-kestrel or file-server.</summary>
+    public static string ProgramPath(string program) => TestPaths.Sample(
+        program switch { "app-server" => "AppServer", "file-server" => Path.Combine("FileTransfer", "FileServer"), _ => "KestrelAppServer" },
+        program);
 
     private static Process Start(string program, string[] args)
     {

@@ -122,17 +122,24 @@ public sealed class JsonActionRouter
     /// <param name="exchange">The request and its response.</param>
     /// <param name="cancellationToken">The exchange's token, passed to the action's handler.</param>
     /// <returns>A task that completes when the response is written.</returns>
-    /// <exception cref="ProtocolException">The content is not valid JSON, names no mapped action and there is no fallback, or its value does not deserialize.</exception>
+    /// <exception cref="ProtocolException">The content is not valid JSON, names no mapped action and there is no fallback, or its value does not deserialize; or JSON content is streamed (over <see cref="FrameServerOptions.RequestStreamingThreshold"/>). Binary content goes to the fallback, streamed or not.</exception>
     public ValueTask HandleAsync(FrameExchange exchange, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(exchange);
-        Frame request = exchange.Request;
-        if (!request.Header.IsJson)
+        FrameHeader header = exchange.RequestHeader;
+        if (!header.IsJson)
         {
             return Fallback?.Invoke(exchange, cancellationToken)
-                ?? throw new ProtocolException(ProtocolError.NotJsonContent, $"The content-type is '{request.Header.ContentType}', not '{ContentTypes.Json}': actions are JSON requests.");
+                ?? throw new ProtocolException(ProtocolError.NotJsonContent, $"The content-type is '{header.ContentType}', not '{ContentTypes.Json}': actions are JSON requests.");
         }
 
+        if (exchange.IsRequestContentStreamed)
+        {
+            // Routing reads the action from the content, so it needs the content whole.
+            throw new ProtocolException(ProtocolError.ContentTooLarge, $"The JSON content of {header.ContentLength} bytes is over the server's RequestStreamingThreshold, so it is streamed; JSON actions are routed on buffered content.");
+        }
+
+        Frame request = exchange.Request;
         ActionMatch match = _table.Match(request);
         if (match.Action is { } action)
         {

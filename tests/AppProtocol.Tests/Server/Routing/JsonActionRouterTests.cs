@@ -107,6 +107,27 @@ public class JsonActionRouterTests
     }
 
     [Fact]
+    public async Task Streamed_json_is_a_bad_request_and_streamed_binary_goes_to_the_fallback()
+    {
+        JsonActionRouter router = Reference();
+        router.Fallback = async (exchange, ct) =>
+        {
+            long length = await StreamedRequests.CountAsync(exchange.RequestContent, ct);
+            exchange.RespondJson(new SearchResponse($"fallback read {length}"), RoutingJsonContext.Default.SearchResponse);
+        };
+        await using InMemoryServer server = await StreamedRequests.StartAsync(router.Handler, threshold: 64);
+        await using InMemoryServer.Client client = await server.ConnectAsync();
+
+        Frame json = await client.ExchangeAsync(Requests.Search(new string('m', 100)));
+        Frame binary = await client.ExchangeAsync(Requests.Binary(new string('b', 100)));
+
+        Assert.Equal(FrameErrors.BadRequest, Requests.Error(json));
+        Assert.Contains("routed on buffered content", JsonRequests.ErrorMessage(json), StringComparison.Ordinal);
+        Assert.Equal("fallback read 100", Requests.Result(binary));
+        Assert.Equal("No match for 'x'.", Requests.Result(await client.ExchangeAsync(Requests.Search("x"))));
+    }
+
+    [Fact]
     public async Task A_handler_may_answer_itself_and_its_result_is_not_sent()
     {
         JsonActionRouter router = new JsonActionRouter().MapAction("search", RoutingJsonContext.Default.String, RoutingJsonContext.Default.SearchResponse, (value, exchange, _) =>
