@@ -1,0 +1,36 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using AppProtocol.Tests.Diagnostics;
+using AppProtocol.Tests.Server;
+using AppProtocol.Tests.Support;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+
+namespace AppProtocol.Tests.Docs;
+
+/// <summary>The README's client-in-a-host snippet, run against a server on port 0: its call is answered, traced across the wire and measured.</summary>
+public class ClientSnippetRunTests
+{
+    [Fact]
+    public async Task The_worker_snippet_asks_the_server_in_one_trace_and_measures_the_call()
+    {
+        await using TestServer server = await TestServer.StartAsync(SearchHandler.Handler);
+        int port = ((IPEndPoint)server.EndPoint).Port;
+        var spans = new List<Activity>();
+        var metrics = new List<Metric>();
+        string[] args = ["--AppProtocol:Clients:SearchClient:Host=127.0.0.1", $"--AppProtocol:Clients:SearchClient:Port={port.ToString(CultureInfo.InvariantCulture)}"];
+
+        await ReadmeSnippets.ClientInDI.Snippet.RunAsync(args, services => services
+            .ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans))
+            .ConfigureOpenTelemetryMeterProvider(meters => meters.AddInMemoryExporter(metrics))).WaitAsync(TimeSpan.FromSeconds(20));
+
+        List<Activity> clients = Exported.Mine(spans, a => a.Kind == ActivityKind.Client && a.GetTagItem("server.port") is int p && p == port);
+        Activity client = Assert.Single(clients);
+        Activity answered = Assert.Single(Exported.Mine(spans, a => a.Kind == ActivityKind.Server && a.TraceId == client.TraceId));
+        Assert.Equal(client.SpanId, answered.ParentSpanId);
+        Assert.Equal(ActivityStatusCode.Unset, client.Status);
+        MetricPoint duration = Assert.Single(Exported.Points(metrics, "appprotocol.client.request.duration", port));
+        Assert.Equal(1, duration.GetHistogramCount());
+    }
+}
