@@ -9,7 +9,7 @@ using OpenTelemetry.Trace;
 
 namespace AppProtocol.Tests.Docs;
 
-/// <summary>The README's client-in-a-host snippet, run against a server on port 0: its call is answered, traced across the wire and measured.</summary>
+/// <summary>The README's worker and console client snippets, run against a server on port 0: each call is answered, traced across the wire and measured.</summary>
 public class ClientSnippetRunTests
 {
     [Fact]
@@ -32,5 +32,25 @@ public class ClientSnippetRunTests
         Assert.Equal(ActivityStatusCode.Unset, client.Status);
         MetricPoint duration = Assert.Single(Exported.Points(metrics, "appprotocol.client.request.duration", port));
         Assert.Equal(1, duration.GetHistogramCount());
+    }
+
+    [Fact]
+    public async Task The_console_snippet_asks_the_server_in_one_trace_and_measures_the_call()
+    {
+        await using TestServer server = await TestServer.StartAsync(SearchHandler.Handler);
+        int port = ((IPEndPoint)server.EndPoint).Port;
+        var spans = new List<Activity>();
+        var metrics = new List<Metric>();
+        string[] args = ["--AppProtocol:Clients:search:Host=127.0.0.1", $"--AppProtocol:Clients:search:Port={port.ToString(CultureInfo.InvariantCulture)}"];
+
+        string? result = await ReadmeSnippets.ClientInConsole.Snippet.RunAsync(args, services => services
+            .ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans))
+            .ConfigureOpenTelemetryMeterProvider(meters => meters.AddInMemoryExporter(metrics))).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal("Follow the white rabbit. \U0001F430", result);
+        Activity client = Assert.Single(Exported.Mine(spans, a => a.Kind == ActivityKind.Client && a.GetTagItem("server.port") is int p && p == port));
+        Activity answered = Assert.Single(Exported.Mine(spans, a => a.Kind == ActivityKind.Server && a.TraceId == client.TraceId));
+        Assert.Equal(client.SpanId, answered.ParentSpanId);
+        Assert.Equal(1, Assert.Single(Exported.Points(metrics, "appprotocol.client.request.duration", port)).GetHistogramCount());
     }
 }
