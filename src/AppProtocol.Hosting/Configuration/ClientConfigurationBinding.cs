@@ -56,12 +56,7 @@ internal sealed class ClientConfigurationBinding(string name, IConfiguration con
         errors.Set("Port", settings.Port, v => options.Port = v);
         errors.Set("ConnectTimeout", settings.ConnectTimeout, v => options.ConnectTimeout = v);
         errors.Set("RequestTimeout", settings.RequestTimeout, v => options.RequestTimeout = v);
-        if (settings.Limits is { } limits)
-        {
-            errors.Set("Limits:MaxContentLength", limits.MaxContentLength, v => options.Limits = options.Limits with { MaxContentLength = v });
-            errors.Set("Limits:MaxHeaderLength", limits.MaxHeaderLength, v => options.Limits = options.Limits with { MaxHeaderLength = v });
-            errors.Set("Limits:MaxHeaderDepth", limits.MaxHeaderDepth, v => options.Limits = options.Limits with { MaxHeaderDepth = v });
-        }
+        settings.Limits?.ApplyTo(errors, () => options.Limits, v => options.Limits = v);
     }
 
     private OptionsValidationException Invalid(IEnumerable<string> messages) =>
