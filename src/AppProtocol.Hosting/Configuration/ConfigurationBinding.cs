@@ -71,12 +71,7 @@ internal sealed class ConfigurationBinding(IConfiguration configuration, AppProt
         errors.Set("MaxStreamedContentLength", settings.MaxStreamedContentLength, v => options.MaxStreamedContentLength = v);
         options.CloseAfterResponse = settings.CloseAfterResponse ?? options.CloseAfterResponse;
         options.TrimMemoryAfterSurge = settings.TrimMemoryAfterSurge ?? options.TrimMemoryAfterSurge;
-        if (settings.Limits is { } limits)
-        {
-            errors.Set("Limits:MaxContentLength", limits.MaxContentLength, v => options.Limits = options.Limits with { MaxContentLength = v });
-            errors.Set("Limits:MaxHeaderLength", limits.MaxHeaderLength, v => options.Limits = options.Limits with { MaxHeaderLength = v });
-            errors.Set("Limits:MaxHeaderDepth", limits.MaxHeaderDepth, v => options.Limits = options.Limits with { MaxHeaderDepth = v });
-        }
+        settings.Limits?.ApplyTo(errors, () => options.Limits, v => options.Limits = v);
 
         if (settings.MinResponseDataRate is { BytesPerSecond: var rate, GracePeriod: var grace } && (rate is not null || grace is not null))
         {

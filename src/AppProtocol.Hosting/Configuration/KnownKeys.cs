@@ -9,19 +9,31 @@ namespace AppProtocol.Hosting.Configuration;
 internal static class KnownKeys
 {
     private static readonly Node Certificate = new(["Path", "KeyPath", "Password"]);
+    private static readonly Node Limits = new(["MaxContentLength", "MaxHeaderLength", "MaxHeaderDepth"]);
     private static readonly Node Address = new(["Host", "Port", "UnixSocketPath"], new(StringComparer.OrdinalIgnoreCase) { ["Certificate"] = Certificate });
     private static readonly Node Server = new(
         ["IdleTimeout", "FrameTimeout", "ShutdownTimeout", "TlsHandshakeTimeout", "MaxConcurrentConnections", "CloseAfterResponse", "TrimMemoryAfterSurge", "Backlog", "RequestStreamingThreshold", "MaxStreamedContentLength"],
         new(StringComparer.OrdinalIgnoreCase)
         {
-            ["Limits"] = new(["MaxContentLength", "MaxHeaderLength", "MaxHeaderDepth"]),
+            ["Limits"] = Limits,
             ["MinResponseDataRate"] = new(["BytesPerSecond", "GracePeriod"]),
             ["MinRequestDataRate"] = new(["BytesPerSecond", "GracePeriod"]),
             ["Listen"] = new([], AnyChild: Address),
         });
 
+    private static readonly Node Client = new(
+        ["Host", "Port", "UnixSocketPath", "UseTls", "TargetHost", "CaCertificatePath", "ConnectTimeout", "RequestTimeout", "RequestsAreIdempotent"],
+        new(StringComparer.OrdinalIgnoreCase)
+        {
+            ["ClientCertificate"] = Certificate,
+            ["Limits"] = Limits,
+        });
+
     /// <summary>One message per unknown key, with its path and the keys allowed there.</summary>
     public static IEnumerable<string> Unknown(IConfiguration section) => Unknown(section, Server);
+
+    /// <summary>One message per unknown key of a client's section (<see cref="FrameClientSettings"/>).</summary>
+    public static IEnumerable<string> UnknownClientKeys(IConfiguration section) => Unknown(section, Client);
 
     private static IEnumerable<string> Unknown(IConfiguration configuration, Node node)
     {

@@ -53,6 +53,14 @@ internal sealed class ListenSection
 /// <summary>The frame limits.</summary>
 internal sealed class LimitsSection
 {
+    /// <summary>Applies the limits given, each through <see cref="Framing.FrameLimits"/>' validating setters, a refusal recorded under its key.</summary>
+    public void ApplyTo(SettingErrors errors, Func<Framing.FrameLimits> current, Action<Framing.FrameLimits> set)
+    {
+        errors.Set("Limits:MaxContentLength", MaxContentLength, v => set(current() with { MaxContentLength = v }));
+        errors.Set("Limits:MaxHeaderLength", MaxHeaderLength, v => set(current() with { MaxHeaderLength = v }));
+        errors.Set("Limits:MaxHeaderDepth", MaxHeaderDepth, v => set(current() with { MaxHeaderDepth = v }));
+    }
+
     public long? MaxContentLength { get; set; }
 
     public int? MaxHeaderLength { get; set; }

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json.Serialization.Metadata;
+using AppProtocol.Diagnostics;
 using AppProtocol.Framing;
 using AppProtocol.Json;
 using Microsoft.Extensions.Logging;
@@ -47,6 +48,7 @@ public sealed partial class FrameClient : IAsyncDisposable
     private readonly FrameClientOptions _options;
     private readonly ILogger _logger;
     private readonly ConnectionReuse _reuse;
+    private readonly ClientTelemetry _telemetry;
 
     /// <summary>Creates a client; it connects on the first request.</summary>
     /// <param name="options">Where and how to connect.</param>
@@ -58,6 +60,7 @@ public sealed partial class FrameClient : IAsyncDisposable
         _options = options;
         _logger = options.EffectiveLogger;
         _reuse = new ConnectionReuse(options.Describe(), _logger);
+        _telemetry = new ClientTelemetry(options, CountOpenConnections, SendUnobservedAsync);
     }
 
     /// <summary>The options this client was created with.</summary>
@@ -140,7 +143,19 @@ public sealed partial class FrameClient : IAsyncDisposable
         return encoded.WrittenMemory;
     }
 
-    private async ValueTask<Frame> SendEncodedAsync(ReadOnlyMemory<byte> request, CancellationToken cancellationToken)
+    // Telemetry (Diagnostics/ClientTelemetry.cs): a client span, its trace context in the header, the client meter; skipped when nobody listens.
+    private ValueTask<Frame> SendEncodedAsync(ReadOnlyMemory<byte> request, CancellationToken cancellationToken) =>
+        _telemetry.IsEnabled ? _telemetry.ObserveAsync(request, cancellationToken) : SendUnobservedAsync(request, cancellationToken);
+
+    private int CountOpenConnections()
+    {
+        lock (_open)
+        {
+            return _open.Count(static c => !c.IsClosed);
+        }
+    }
+
+    private async ValueTask<Frame> SendUnobservedAsync(ReadOnlyMemory<byte> request, CancellationToken cancellationToken)
     {
         using var timeout = new CancellationTokenSource();
         if (_options.RequestTimeout != Timeout.InfiniteTimeSpan)

@@ -24,9 +24,9 @@ internal sealed class AppProtocolMetrics
 
     private static readonly Meter SharedMeter = new(MeterName);
 
-    // From 100 µs to 10 s: OpenTelemetry's default buckets start at 5 ms (for HTTP in milliseconds), where every exchange of a
+    // Servers and clients alike. From 100 µs to 10 s: OpenTelemetry's default buckets start at 5 ms (for HTTP in milliseconds), where every exchange of a
     // local server would land in the first one.
-    private static readonly InstrumentAdvice<double> DurationBuckets = new()
+    internal static readonly InstrumentAdvice<double> DurationBuckets = new()
     {
         HistogramBucketBoundaries = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     };

@@ -30,7 +30,7 @@ public sealed class ServerTelemetryTests
         }
 
         tracing.ForceFlush();
-        Activity span = Assert.Single(Mine(spans, a => a.GetTagItem("server.port") is int p && p == port));
+        Activity span = Assert.Single(Exported.Mine(spans, a => a.GetTagItem("server.port") is int p && p == port));
         Assert.Equal(ActivityKind.Server, span.Kind);
         Assert.Equal(AppProtocolDiagnostics.ExchangeActivityName, span.DisplayName);
         Assert.Equal("tcp", span.GetTagItem("network.transport"));
@@ -57,7 +57,7 @@ public sealed class ServerTelemetryTests
         }
 
         tracing.ForceFlush();
-        Activity span = Assert.Single(Mine(spans, a => a.TraceId == trace));
+        Activity span = Assert.Single(Exported.Mine(spans, a => a.TraceId == trace));
         Assert.Equal(parent, span.ParentSpanId);
         Assert.Equal("vendor=1", span.TraceStateString);
     }
@@ -78,13 +78,13 @@ public sealed class ServerTelemetryTests
         }
 
         tracing.ForceFlush();
-        Activity span = Assert.Single(Mine(spans, a => a.GetTagItem("server.port") is int p && p == port));
+        Activity span = Assert.Single(Exported.Mine(spans, a => a.GetTagItem("server.port") is int p && p == port));
         Assert.Equal(ActivityStatusCode.Error, span.Status);
         Assert.Equal(typeof(InvalidOperationException).FullName, span.GetTagItem("error.type"));
 
         meters.ForceFlush();
-        MetricPoint duration = Assert.Single(Points(metrics, "appprotocol.server.exchange.duration", port));
-        Assert.Equal("handler", Tag(duration, "error.type"));
+        MetricPoint duration = Assert.Single(Exported.Points(metrics, "appprotocol.server.exchange.duration", port));
+        Assert.Equal("handler", Exported.Tag(duration, "error.type"));
         Assert.Equal(1, duration.GetHistogramCount());
     }
 
@@ -103,12 +103,12 @@ public sealed class ServerTelemetryTests
         }
 
         meters.ForceFlush();
-        MetricPoint frames = Assert.Single(Points(metrics, "appprotocol.server.frames_received", port));
+        MetricPoint frames = Assert.Single(Exported.Points(metrics, "appprotocol.server.frames_received", port));
         Assert.Equal(2, frames.GetSumLong());
-        Assert.Equal("tcp", Tag(frames, "network.transport"));
-        Assert.Equal("127.0.0.1", Tag(frames, "server.address"));
+        Assert.Equal("tcp", Exported.Tag(frames, "network.transport"));
+        Assert.Equal("127.0.0.1", Exported.Tag(frames, "server.address"));
 
-        MetricPoint duration = Assert.Single(Points(metrics, "appprotocol.server.exchange.duration", port));
+        MetricPoint duration = Assert.Single(Exported.Points(metrics, "appprotocol.server.exchange.duration", port));
         Assert.Equal(2, duration.GetHistogramCount());
         var bounds = new List<double>();
         foreach (HistogramBucket bucket in duration.GetHistogramBuckets())
@@ -118,45 +118,7 @@ public sealed class ServerTelemetryTests
 
         Assert.Equal(0.0001, bounds[0]);
         Assert.Contains(0.001, bounds);
-        Assert.Null(Tag(duration, "error.type"));
-    }
-
-    private static List<Activity> Mine(List<Activity> spans, Func<Activity, bool> mine)
-    {
-        lock (spans)
-        {
-            return [.. spans.Where(mine)];
-        }
-    }
-
-    private static List<MetricPoint> Points(List<Metric> metrics, string name, int port)
-    {
-        var points = new List<MetricPoint>();
-        foreach (Metric metric in metrics.Where(m => m.Name == name))
-        {
-            foreach (ref readonly MetricPoint point in metric.GetMetricPoints())
-            {
-                if (Tag(point, "server.port") is int p && p == port)
-                {
-                    points.Add(point);
-                }
-            }
-        }
-
-        return points;
-    }
-
-    private static object? Tag(MetricPoint point, string key)
-    {
-        foreach (KeyValuePair<string, object?> tag in point.Tags)
-        {
-            if (tag.Key == key)
-            {
-                return tag.Value;
-            }
-        }
-
-        return null;
+        Assert.Null(Exported.Tag(duration, "error.type"));
     }
 
     // The same request with W3C trace context in its header's extra members, as a client of another library would send it.

@@ -21,12 +21,23 @@ internal static partial class Readme
 
     public static string ReadmePath => Path.Combine(RepositoryRoot, "README.md");
 
+    /// <summary>The READMEs whose C# blocks are checked, relative to the repository: the repository's (the core package's too) and each package's.</summary>
+    public static IReadOnlyList<string> ReadmeFiles { get; } =
+    [
+        "README.md",
+        .. Directory.EnumerateFiles(Path.Combine(RepositoryRoot, "src"), "README.md", SearchOption.AllDirectories)
+            .Select(path => Path.GetRelativePath(RepositoryRoot, path).Replace(Path.DirectorySeparatorChar, '/'))
+            .Order(StringComparer.Ordinal),
+    ];
+
     public static string SnippetsFolder => Path.Combine(RepositoryRoot, "tests", "AppProtocol.Snippets");
 
-    /// <summary>The README's C# blocks in order: the name before each (null when there is none), its line and its text.</summary>
-    public static IReadOnlyList<(string? Name, int Line, string Text)> ReadmeBlocks()
+    /// <summary>A README's C# blocks in order: the name before each (null when there is none), its line and its text.</summary>
+    /// <param name="file">The README, relative to the repository; the repository's when <see langword="null"/>.</param>
+    public static IReadOnlyList<(string? Name, int Line, string Text)> ReadmeBlocks(string? file = null)
     {
-        string[] lines = File.ReadAllLines(ReadmePath);
+        file ??= "README.md";
+        string[] lines = File.ReadAllLines(Path.Combine(RepositoryRoot, file));
         var blocks = new List<(string?, int, string)>();
         for (int i = 0; i < lines.Length; i++)
         {
@@ -44,7 +55,7 @@ internal static partial class Readme
 
             if (end == lines.Length)
             {
-                throw new InvalidDataException($"README.md:{i + 1}: the ```csharp block is not closed.");
+                throw new InvalidDataException($"{file}:{i + 1}: the ```csharp block is not closed.");
             }
 
             int previous = i - 1;

@@ -1,12 +1,16 @@
+using System.Diagnostics;
 using System.Net;
 using System.Text;
 using AppProtocol.Client;
 using AppProtocol.Framing;
 using AppProtocol.Hosting;
+using AppProtocol.Tests.Diagnostics;
 using AppProtocol.Tests.Support;
 using AppProtocol.Transport;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
 
 namespace AppProtocol.Tests.Docs;
 
@@ -63,12 +67,16 @@ public class ReadmeSnippetRunTests
     {
         string[] args = ["--AppProtocol:Listen:0:Host=127.0.0.1", "--AppProtocol:Listen:0:Port=0"];
         FrameServerService? served = null;
+        var spans = new List<Activity>();
+        var metrics = new List<Metric>();
+        int port = 0;
 
         await ReadmeSnippets.GenericHost.Snippet.RunAsync(args, async host =>
         {
             served = host.Services.GetRequiredService<FrameServerService>();
             var endPoint = Assert.IsType<IPEndPoint>(Assert.Single(served.EndPoints));
             Assert.NotEqual(0, endPoint.Port);
+            port = endPoint.Port;
             await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = endPoint.Port });
 
             Assert.Equal("hello", await ResultAsync(client, "echo", "hello"));
@@ -78,9 +86,17 @@ public class ReadmeSnippetRunTests
             Assert.Equal(FrameErrors.BadRequest, unknown.Code);
             HealthReport health = await host.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
             Assert.Equal(HealthStatus.Healthy, health.Status);
-        }).WaitAsync(Patience);
+        }, services => services
+            .ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(spans))
+            .ConfigureOpenTelemetryMeterProvider(meters => meters.AddInMemoryExporter(metrics))).WaitAsync(Patience);
 
         Assert.Equal(FrameServerStatus.Stopped, served?.Status);
+
+        // The host's own OpenTelemetry saw each exchange, as a server span joined to the client's span, and measured it.
+        var exchanges = Exported.Mine(spans, a => a.Kind == ActivityKind.Server && a.GetTagItem("server.port") is int p && p == port);
+        Assert.Equal(4, exchanges.Count);
+        Assert.All(exchanges, exchange => Assert.Contains(Exported.Mine(spans, a => a.Kind == ActivityKind.Client), c => c.SpanId == exchange.ParentSpanId));
+        Assert.NotEmpty(Exported.Points(metrics, "appprotocol.server.exchange.duration", port));
     }
 
     private static async Task<string?> ResultAsync(FrameClient client, string action, string value) =>

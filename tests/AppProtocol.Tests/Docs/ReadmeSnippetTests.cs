@@ -3,14 +3,17 @@ namespace AppProtocol.Tests.Docs;
 /// <summary>Every C# block of the README is the text of a region of tests/AppProtocol.Snippets, which the build compiles.</summary>
 public class ReadmeSnippetTests
 {
-    public static TheoryData<string> Names()
+    public static TheoryData<string, string> Names()
     {
-        var names = new TheoryData<string>();
-        foreach ((string? name, _, _) in Readme.ReadmeBlocks())
+        var names = new TheoryData<string, string>();
+        foreach (string file in Readme.ReadmeFiles)
         {
-            if (name is not null)
+            foreach ((string? name, _, _) in Readme.ReadmeBlocks(file))
             {
-                names.Add(name);
+                if (name is not null)
+                {
+                    names.Add(file, name);
+                }
             }
         }
 
@@ -19,24 +22,29 @@ public class ReadmeSnippetTests
 
     [Theory]
     [MemberData(nameof(Names))]
-    public void The_README_block_is_the_compiled_region_of_the_same_name(string name)
+    public void The_README_block_is_the_compiled_region_of_the_same_name(string file, string name)
     {
-        (_, int line, string text) = Readme.ReadmeBlocks().Single(block => block.Name == name);
-        Assert.True(Readme.Regions().TryGetValue(name, out var region), $"README.md:{line}: no file of tests/AppProtocol.Snippets has a '// <readme:{name}>' region.");
+        (_, int line, string text) = Readme.ReadmeBlocks(file).Single(block => block.Name == name);
+        Assert.True(Readme.Regions().TryGetValue(name, out var region), $"{file}:{line}: no file of tests/AppProtocol.Snippets has a '// <readme:{name}>' region.");
 
         // On a difference: copy the region's text (tests/AppProtocol.Snippets/{region.File}) into the README, or the README's into the region.
         Assert.Equal(region.Text, text);
     }
 
     [Fact]
-    public void Every_csharp_block_of_the_README_names_its_region()
+    public void Every_csharp_block_of_every_README_names_its_region()
     {
-        var blocks = Readme.ReadmeBlocks();
+        foreach (string file in Readme.ReadmeFiles)
+        {
+            var blocks = Readme.ReadmeBlocks(file);
 
-        Assert.NotEmpty(blocks);
-        Assert.All(blocks, block => Assert.True(block.Name is not null, $"README.md:{block.Line}: the ```csharp block has no '<!-- snippet: NAME -->' line before it, so no compiled region checks it."));
-        var names = blocks.Select(block => block.Name!).ToList();
-        Assert.Equal(names.Distinct(StringComparer.Ordinal), names);
+            Assert.All(blocks, block => Assert.True(block.Name is not null, $"{file}:{block.Line}: the ```csharp block has no '<!-- snippet: NAME -->' line before it, so no compiled region checks it."));
+            var names = blocks.Select(block => block.Name!).ToList();
+            Assert.Equal(names.Distinct(StringComparer.Ordinal), names);
+        }
+
+        Assert.NotEmpty(Readme.ReadmeBlocks());
+        Assert.Contains("src/AppProtocol.Hosting/README.md", Readme.ReadmeFiles);
     }
 
     [Fact]
