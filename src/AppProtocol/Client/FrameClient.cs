@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization.Metadata;
 using AppProtocol.Framing;
 using AppProtocol.Json;
@@ -41,9 +42,6 @@ namespace AppProtocol.Client;
 /// </remarks>
 public sealed partial class FrameClient : IAsyncDisposable
 {
-    // A request that the server cannot have read goes out on this many connections at most.
-    private const int MaxAttempts = 3;
-
     private readonly FrameClientOptions _options;
     private readonly ILogger _logger;
     private readonly ConnectionReuse _reuse;
@@ -69,7 +67,7 @@ public sealed partial class FrameClient : IAsyncDisposable
     /// <returns>The response, owning its content.</returns>
     /// <exception cref="FrameErrorReplyException">The server answered with an error reply (see <see cref="FrameErrors"/>).</exception>
     public ValueTask<Frame> SendAsync(Frame request, CancellationToken cancellationToken = default) =>
-        SendEncodedAsync(Encode(request), cancellationToken);
+        SendOwnedAsync(request, default, cancellationToken);
 
     /// <summary>Sends a request frame with the given header and content and waits for its response.</summary>
     /// <param name="header">The header; its <c>content-length</c> must equal the content's length.</param>
@@ -78,6 +76,19 @@ public sealed partial class FrameClient : IAsyncDisposable
     /// <returns>The response, owning its content.</returns>
     public ValueTask<Frame> SendAsync(FrameHeader header, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
         SendAsync(new Frame(header, content), cancellationToken);
+
+    /// <summary>Sends a request frame and waits for its response, which it returns over a pooled buffer rather than a copy of its own.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The response; dispose the lease once done with its content.</returns>
+    /// <exception cref="FrameErrorReplyException">The server answered with an error reply (see <see cref="FrameErrors"/>).</exception>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<FrameLease> SendLeasedAsync(Frame request, CancellationToken cancellationToken = default)
+    {
+        CheckHeader(request.Header);
+        (PendingRequest answered, Frame response) = await SendCallAsync(request, default, leases: true, cancellationToken).ConfigureAwait(false);
+        return new FrameLease(answered, response);
+    }
 
     /// <summary>Sends a UTF-8 <c>text/json</c> request holding <paramref name="value"/> and waits for the response frame.</summary>
     /// <typeparam name="TRequest">The request content's type.</typeparam>
@@ -90,7 +101,7 @@ public sealed partial class FrameClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(requestTypeInfo);
         var encoded = new ArrayBufferWriter<byte>();
         JsonFrameWriter.Write(encoded, value, requestTypeInfo);
-        return SendEncodedAsync(encoded.WrittenMemory, cancellationToken);
+        return SendOwnedAsync(default, encoded.WrittenMemory, cancellationToken);
     }
 
     /// <summary>Sends a UTF-8 <c>text/json</c> request holding <paramref name="value"/> and reads the JSON response.</summary>
@@ -130,97 +141,6 @@ public sealed partial class FrameClient : IAsyncDisposable
         foreach (FrameConnection connection in connections)
         {
             await connection.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
-    private static ReadOnlyMemory<byte> Encode(in Frame request)
-    {
-        var encoded = new ArrayBufferWriter<byte>();
-        FrameWriter.Write(encoded, request);
-        return encoded.WrittenMemory;
-    }
-
-    private async ValueTask<Frame> SendEncodedAsync(ReadOnlyMemory<byte> request, CancellationToken cancellationToken)
-    {
-        using var timeout = new CancellationTokenSource();
-        if (_options.RequestTimeout != Timeout.InfiniteTimeSpan)
-        {
-            timeout.CancelAfter(_options.RequestTimeout);
-        }
-
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        bool turn = false;
-        try
-        {
-            turn = await _reuse.EnterAsync(either.Token).ConfigureAwait(false);
-            return await SendWithResendsAsync(request, new CallTokens(cancellationToken, timeout.Token, either.Token)).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            // The time ran out before the request went out (connecting, or waiting for its turn or the write lock).
-            throw ClientFailures.TimedOut(_options.Describe(), _options.RequestTimeout, sent: false);
-        }
-        finally
-        {
-            _reuse.Exit(turn);
-        }
-    }
-
-    /// <summary>Sends the request, and again on a new connection when the server cannot have read it.</summary>
-    private async ValueTask<Frame> SendWithResendsAsync(ReadOnlyMemory<byte> request, CallTokens tokens)
-    {
-        string? resentBecause = null;
-        for (int attempt = 1; ;)
-        {
-            FrameConnection connection;
-            try
-            {
-                connection = await GetConnectionAsync(tokens.Any).ConfigureAwait(false);
-            }
-            catch (FrameClientException ex) when (resentBecause is not null)
-            {
-                throw ClientFailures.ResendFailed(ex, resentBecause);
-            }
-
-            SendOutcome outcome;
-            try
-            {
-                outcome = await connection.SendAsync(request, tokens).ConfigureAwait(false);
-            }
-            catch (FrameClientException ex) when (_options.RequestsAreIdempotent && !ex.RequestNotProcessed && attempt < MaxAttempts && !tokens.Any.IsCancellationRequested)
-            {
-                attempt++;
-                FrameClientLog.IdempotentRequestResent(_logger, _options.Describe(), ex);
-                continue;
-            }
-            finally
-            {
-                if (connection.IsSingleUse)
-                {
-                    connection.Retire();
-                }
-            }
-
-            if (outcome.Response is { } response)
-            {
-                return FrameErrors.TryGetError(response.Header, out string code, out string? message)
-                    ? throw new FrameErrorReplyException(code, message, response, _options.Describe())
-                    : response;
-            }
-
-            // Not written, because the connection took no more requests: no attempt spent, try another.
-            if (outcome.ResendReason is not { } reason)
-            {
-                continue;
-            }
-
-            if (attempt++ == MaxAttempts)
-            {
-                throw ClientFailures.NeverRead(_options.Describe(), MaxAttempts, reason, request);
-            }
-
-            resentBecause = reason;
-            FrameClientLog.RequestResent(_logger, _options.Describe(), reason);
         }
     }
 }

@@ -1,0 +1,149 @@
+using System.Runtime.CompilerServices;
+using AppProtocol.Framing;
+
+namespace AppProtocol.Client;
+
+/// <summary>One call: its timeout, its turn while the client learns how the server treats connections, and its re-sends.</summary>
+public sealed partial class FrameClient
+{
+    // A request that the server cannot have read goes out on this many connections at most.
+    private const int MaxAttempts = 3;
+
+    private readonly BoundedPool<PendingRequest> _requests = new(256);
+    private CallTimeouts? _timeouts;
+
+    private CallTimeouts Timeouts => _timeouts ??= new CallTimeouts(_options.RequestTimeout);
+
+    /// <summary>Throws for a header that cannot be encoded, before the request is queued on a connection.</summary>
+    private static void CheckHeader(in FrameHeader header)
+    {
+        ArgumentNullException.ThrowIfNull(header.ContentType, nameof(header));
+        ArgumentNullException.ThrowIfNull(header.ContentEncoding, nameof(header));
+        _ = HeaderWriter.GetLength(header);
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<Frame> SendOwnedAsync(Frame request, ReadOnlyMemory<byte> encoded, CancellationToken cancellationToken)
+    {
+        if (encoded.IsEmpty)
+        {
+            CheckHeader(request.Header);
+        }
+
+        (PendingRequest answered, Frame response) = await SendCallAsync(request, encoded, leases: false, cancellationToken).ConfigureAwait(false);
+        answered.ReleaseOwner();
+        return response;
+    }
+
+    /// <summary>Makes the call; returns the response and the request that owns it (the caller lets go of it).</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<(PendingRequest Answered, Frame Response)> SendCallAsync(Frame request, ReadOnlyMemory<byte> encoded, bool leases, CancellationToken cancellationToken)
+    {
+        CancellationTokenSource? timeout = Timeouts.Start();
+        CancellationToken timeoutToken = timeout?.Token ?? default;
+
+        // A linked source only when both can fire.
+        CancellationTokenSource? either = cancellationToken.CanBeCanceled && timeout is not null
+            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutToken)
+            : null;
+        var tokens = new CallTokens(cancellationToken, timeoutToken, either?.Token ?? (timeout is null ? cancellationToken : timeoutToken));
+        bool turn = false;
+        try
+        {
+            turn = await _reuse.EnterAsync(tokens.Any).ConfigureAwait(false);
+            return await SendWithResendsAsync(new CallRequest(request, encoded, leases), tokens).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeoutToken.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            // The time ran out before the request went out (connecting, or waiting for its turn).
+            throw ClientFailures.TimedOut(_options.Describe(), _options.RequestTimeout, sent: false);
+        }
+        finally
+        {
+            _reuse.Exit(turn);
+            either?.Dispose();
+            Timeouts.End(timeout);
+        }
+    }
+
+    /// <summary>Sends the request, and again on a new connection when the server cannot have read it.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<(PendingRequest Answered, Frame Response)> SendWithResendsAsync(CallRequest call, CallTokens tokens)
+    {
+        string? resentBecause = null;
+        for (int attempt = 1; ;)
+        {
+            FrameConnection connection;
+            try
+            {
+                connection = await GetConnectionAsync(tokens.Any).ConfigureAwait(false);
+            }
+            catch (FrameClientException ex) when (resentBecause is not null)
+            {
+                throw ClientFailures.ResendFailed(ex, resentBecause);
+            }
+
+            PendingRequest pending = PendingRequest.Rent(_requests, call.Frame, call.Encoded, call.Leases);
+            pending.Tokens = tokens;
+            SendOutcome outcome;
+            try
+            {
+                outcome = await connection.SendAsync(pending).ConfigureAwait(false);
+            }
+            catch (FrameClientException ex) when (_options.RequestsAreIdempotent && !ex.RequestNotProcessed && attempt < MaxAttempts && !tokens.Any.IsCancellationRequested)
+            {
+                pending.ReleaseOwner();
+                attempt++;
+                FrameClientLog.IdempotentRequestResent(_logger, _options.Describe(), ex);
+                continue;
+            }
+            catch
+            {
+                pending.ReleaseOwner();
+                throw;
+            }
+            finally
+            {
+                if (connection.IsSingleUse)
+                {
+                    connection.Retire();
+                }
+            }
+
+            if (outcome.Response is { } response)
+            {
+                return FrameErrors.TryGetError(response.Header, out string code, out string? message)
+                    ? throw ErrorReply(pending, response, code, message)
+                    : (pending, response);
+            }
+
+            long contentLength = pending.ContentLength;
+            pending.ReleaseOwner();
+
+            // Not written, because the connection took no more requests: no attempt spent, try another.
+            if (outcome.ResendReason is not { } reason)
+            {
+                continue;
+            }
+
+            if (attempt++ == MaxAttempts)
+            {
+                throw ClientFailures.NeverRead(_options.Describe(), MaxAttempts, reason, contentLength);
+            }
+
+            resentBecause = reason;
+            FrameClientLog.RequestResent(_logger, _options.Describe(), reason);
+        }
+    }
+
+    /// <summary>The error reply owns its content (a pooled one is copied), and the request is let go.</summary>
+    private FrameErrorReplyException ErrorReply(PendingRequest pending, Frame response, string code, string? message)
+    {
+        Frame reply = pending.Leases ? response.Clone() : response;
+        pending.ReleaseOwner();
+        return new FrameErrorReplyException(code, message, reply, _options.Describe());
+    }
+
+    /// <summary>What a call sends: the caller's frame, or a frame already encoded; and how its response is kept.</summary>
+    private readonly record struct CallRequest(Frame Frame, ReadOnlyMemory<byte> Encoded, bool Leases);
+}
