@@ -137,7 +137,7 @@ public sealed partial class FrameClient : IAsyncDisposable
             _open.Clear();
         }
 
-        Volatile.Write(ref _shared, null);
+        Volatile.Write(ref _pool, []);
         foreach (FrameConnection connection in connections)
         {
             await connection.DisposeAsync().ConfigureAwait(false);

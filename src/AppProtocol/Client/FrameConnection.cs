@@ -89,6 +89,17 @@ internal sealed partial class FrameConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>The requests queued or awaiting their responses, when the connection still takes requests.</summary>
+    /// <returns><see langword="false"/> when it is retired or closed.</returns>
+    public bool TryGetLoad(out int outstanding)
+    {
+        lock (_pending)
+        {
+            outstanding = _pending.Count + _toWrite.Count;
+            return !_retired;
+        }
+    }
+
     /// <summary>Whether the connection is closed for good.</summary>
     public bool IsClosed
     {

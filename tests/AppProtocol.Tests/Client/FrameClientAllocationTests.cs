@@ -11,6 +11,7 @@ namespace AppProtocol.Tests.Client;
 /// (<see cref="GC.GetTotalAllocatedBytes(bool)"/> counts every thread): nothing with the lease API, and with
 /// <see cref="FrameClient.SendAsync(Frame, CancellationToken)"/> little besides the response's own copy.
 /// </summary>
+[Collection(nameof(AppProtocol.Tests.Pipelines.AllocationTests))]
 public sealed class FrameClientAllocationTests
 {
     private const int Calls = 20_000;
