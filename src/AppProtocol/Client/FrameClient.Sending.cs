@@ -23,21 +23,29 @@ public sealed partial class FrameClient
     }
 
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<Frame> SendOwnedAsync(Frame request, ReadOnlyMemory<byte> encoded, CancellationToken cancellationToken)
+    private async ValueTask<Frame> SendOwnedAsync(CallRequest call, CancellationToken cancellationToken)
     {
-        if (encoded.IsEmpty)
+        if (call.Encoded.IsEmpty)
         {
-            CheckHeader(request.Header);
+            CheckHeader(call.Frame.Header);
         }
 
-        (PendingRequest answered, Frame response) = await SendCallAsync(request, encoded, leases: false, cancellationToken).ConfigureAwait(false);
+        (PendingRequest answered, Frame response) = await SendCallAsync(call, cancellationToken).ConfigureAwait(false);
         answered.ReleaseOwner();
         return response;
     }
 
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    private async ValueTask<FrameLease> SendLeasedAsync(CallRequest call, CancellationToken cancellationToken)
+    {
+        CheckHeader(call.Frame.Header);
+        (PendingRequest answered, Frame response) = await SendCallAsync(call, cancellationToken).ConfigureAwait(false);
+        return new FrameLease(answered, response);
+    }
+
     /// <summary>Makes the call; returns the response and the request that owns it (the caller lets go of it).</summary>
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<(PendingRequest Answered, Frame Response)> SendCallAsync(Frame request, ReadOnlyMemory<byte> encoded, bool leases, CancellationToken cancellationToken)
+    private async ValueTask<(PendingRequest Answered, Frame Response)> SendCallAsync(CallRequest call, CancellationToken cancellationToken)
     {
         CancellationTokenSource? timeout = Timeouts.Start();
         CancellationToken timeoutToken = timeout?.Token ?? default;
@@ -51,7 +59,7 @@ public sealed partial class FrameClient
         try
         {
             turn = await _reuse.EnterAsync(tokens.Any).ConfigureAwait(false);
-            return await SendWithResendsAsync(new CallRequest(request, encoded, leases), tokens).ConfigureAwait(false);
+            return await SendWithResendsAsync(call, tokens).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeoutToken.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
@@ -90,7 +98,7 @@ public sealed partial class FrameClient
             {
                 outcome = await connection.SendAsync(pending).ConfigureAwait(false);
             }
-            catch (FrameClientException ex) when (_options.RequestsAreIdempotent && !ex.RequestNotProcessed && attempt < MaxAttempts && !tokens.Any.IsCancellationRequested)
+            catch (FrameClientException ex) when ((call.Idempotent || _options.RequestsAreIdempotent) && !ex.RequestNotProcessed && attempt < MaxAttempts && !tokens.Any.IsCancellationRequested)
             {
                 pending.ReleaseOwner();
                 attempt++;
@@ -144,6 +152,6 @@ public sealed partial class FrameClient
         return new FrameErrorReplyException(code, message, reply, _options.Describe());
     }
 
-    /// <summary>What a call sends: the caller's frame, or a frame already encoded; and how its response is kept.</summary>
-    private readonly record struct CallRequest(Frame Frame, ReadOnlyMemory<byte> Encoded, bool Leases);
+    /// <summary>What a call sends (the caller's frame, or a frame already encoded), how its response is kept, and whether it may be processed twice.</summary>
+    private readonly record struct CallRequest(Frame Frame, ReadOnlyMemory<byte> Encoded, bool Leases, bool Idempotent);
 }

@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
 using System.Text.Json.Serialization.Metadata;
 using AppProtocol.Framing;
 using AppProtocol.Json;
@@ -67,7 +66,19 @@ public sealed partial class FrameClient : IAsyncDisposable
     /// <returns>The response, owning its content.</returns>
     /// <exception cref="FrameErrorReplyException">The server answered with an error reply (see <see cref="FrameErrors"/>).</exception>
     public ValueTask<Frame> SendAsync(Frame request, CancellationToken cancellationToken = default) =>
-        SendOwnedAsync(request, default, cancellationToken);
+        SendOwnedAsync(new CallRequest(request, default, Leases: false, Idempotent: false), cancellationToken);
+
+    /// <summary>Sends a request frame, made as <paramref name="options"/> say, and waits for its response.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="options">How this call differs from the client's options, for example <see cref="FrameCallOptions.IdempotentCall"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The response, owning its content.</returns>
+    /// <exception cref="FrameErrorReplyException">The server answered with an error reply (see <see cref="FrameErrors"/>).</exception>
+    public ValueTask<Frame> SendAsync(Frame request, FrameCallOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return SendOwnedAsync(new CallRequest(request, default, Leases: false, options.Idempotent), cancellationToken);
+    }
 
     /// <summary>Sends a request frame with the given header and content and waits for its response.</summary>
     /// <param name="header">The header; its <c>content-length</c> must equal the content's length.</param>
@@ -82,12 +93,19 @@ public sealed partial class FrameClient : IAsyncDisposable
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The response; dispose the lease once done with its content.</returns>
     /// <exception cref="FrameErrorReplyException">The server answered with an error reply (see <see cref="FrameErrors"/>).</exception>
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    public async ValueTask<FrameLease> SendLeasedAsync(Frame request, CancellationToken cancellationToken = default)
+    public ValueTask<FrameLease> SendLeasedAsync(Frame request, CancellationToken cancellationToken = default) =>
+        SendLeasedAsync(new CallRequest(request, default, Leases: true, Idempotent: false), cancellationToken);
+
+    /// <summary>Sends a request frame, made as <paramref name="options"/> say, and waits for its response, which it returns over a pooled buffer.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="options">How this call differs from the client's options, for example <see cref="FrameCallOptions.IdempotentCall"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The response; dispose the lease once done with its content.</returns>
+    /// <exception cref="FrameErrorReplyException">The server answered with an error reply (see <see cref="FrameErrors"/>).</exception>
+    public ValueTask<FrameLease> SendLeasedAsync(Frame request, FrameCallOptions options, CancellationToken cancellationToken = default)
     {
-        CheckHeader(request.Header);
-        (PendingRequest answered, Frame response) = await SendCallAsync(request, default, leases: true, cancellationToken).ConfigureAwait(false);
-        return new FrameLease(answered, response);
+        ArgumentNullException.ThrowIfNull(options);
+        return SendLeasedAsync(new CallRequest(request, default, Leases: true, options.Idempotent), cancellationToken);
     }
 
     /// <summary>Sends a UTF-8 <c>text/json</c> request holding <paramref name="value"/> and waits for the response frame.</summary>
@@ -101,7 +119,7 @@ public sealed partial class FrameClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(requestTypeInfo);
         var encoded = new ArrayBufferWriter<byte>();
         JsonFrameWriter.Write(encoded, value, requestTypeInfo);
-        return SendOwnedAsync(default, encoded.WrittenMemory, cancellationToken);
+        return SendOwnedAsync(new CallRequest(default, encoded.WrittenMemory, Leases: false, Idempotent: false), cancellationToken);
     }
 
     /// <summary>Sends a UTF-8 <c>text/json</c> request holding <paramref name="value"/> and reads the JSON response.</summary>
