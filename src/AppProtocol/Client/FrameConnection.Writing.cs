@@ -189,4 +189,27 @@ internal sealed partial class FrameConnection
             : $"Sending a request to {_peer} failed: {error.Message}";
         Close(what, null);
     }
+
+    /// <summary>Empties the queue of requests not yet written. Call under the lock.</summary>
+    private PendingRequest[]? TakeUnwritten()
+    {
+        if (_toWrite.Count == 0)
+        {
+            return null;
+        }
+
+        PendingRequest[] unwritten = [.. _toWrite];
+        _toWrite.Clear();
+        return unwritten;
+    }
+
+    /// <summary>Gives requests that were never written back to their callers, who try another connection.</summary>
+    private static void HandBack(PendingRequest[]? unwritten)
+    {
+        foreach (PendingRequest request in unwritten ?? [])
+        {
+            request.HandBack();
+            request.ReleaseOwner();
+        }
+    }
 }

@@ -77,18 +77,6 @@ internal sealed partial class FrameConnection : IAsyncDisposable
     /// <summary>Whether the connection carries one request only, then closes.</summary>
     public bool IsSingleUse { get; }
 
-    /// <summary>The requests queued or awaiting their responses: how loaded the connection is.</summary>
-    public int Outstanding
-    {
-        get
-        {
-            lock (_pending)
-            {
-                return _pending.Count + _toWrite.Count;
-            }
-        }
-    }
-
     /// <summary>The requests queued or awaiting their responses, when the connection still takes requests.</summary>
     /// <returns><see langword="false"/> when it is retired or closed.</returns>
     public bool TryGetLoad(out int outstanding)
@@ -229,29 +217,6 @@ internal sealed partial class FrameConnection : IAsyncDisposable
         // Disposing the socket ends any read or write in progress on it.
         _lifetime.Cancel();
         _socket.Dispose();
-    }
-
-    /// <summary>Empties the queue of requests not yet written. Call under the lock.</summary>
-    private PendingRequest[]? TakeUnwritten()
-    {
-        if (_toWrite.Count == 0)
-        {
-            return null;
-        }
-
-        PendingRequest[] unwritten = [.. _toWrite];
-        _toWrite.Clear();
-        return unwritten;
-    }
-
-    /// <summary>Gives requests that were never written back to their callers, who try another connection.</summary>
-    private static void HandBack(PendingRequest[]? unwritten)
-    {
-        foreach (PendingRequest request in unwritten ?? [])
-        {
-            request.HandBack();
-            request.ReleaseOwner();
-        }
     }
 
     /// <summary>Reads until the connection closes, then, once the write in progress has ended, releases the pipe and stream.</summary>
