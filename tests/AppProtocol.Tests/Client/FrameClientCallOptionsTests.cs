@@ -13,47 +13,25 @@ public sealed class FrameClientCallOptionsTests
     [Fact]
     public async Task A_call_marked_idempotent_goes_out_again_after_the_server_may_have_processed_it()
     {
-        int connections = 0;
-        await using var server = FakeServer.Tcp(async peer =>
-        {
-            // The first connection reads the request and closes without answering; the next ones answer.
-            if (Interlocked.Increment(ref connections) == 1)
-            {
-                await peer.ReadFrameAsync();
-                peer.Close();
-                return;
-            }
-
-            await peer.EchoFramesAsync();
-        });
+        await using var server = FakeServer.DropsFirstAnswer();
         await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port });
 
         Frame answer = await client.SendAsync(Request, FrameCallOptions.IdempotentCall).AsTask().WaitAsync(ChildProcess.Timeout);
 
         Assert.Equal(FakePeer.Echo(Request).Content.ToArray(), answer.Content.ToArray());
-        Assert.Equal(2, Volatile.Read(ref connections));
+        Assert.Equal(2, server.Accepted);
     }
 
     [Fact]
     public async Task A_leased_call_marked_idempotent_goes_out_again_too()
     {
-        int connections = 0;
-        await using var server = FakeServer.Tcp(async peer =>
-        {
-            if (Interlocked.Increment(ref connections) == 1)
-            {
-                await peer.ReadFrameAsync();
-                peer.Close();
-                return;
-            }
-
-            await peer.EchoFramesAsync();
-        });
+        await using var server = FakeServer.DropsFirstAnswer();
         await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port });
 
         using FrameLease answer = await client.SendLeasedAsync(Request, new FrameCallOptions { Idempotent = true }).AsTask().WaitAsync(ChildProcess.Timeout);
 
         Assert.Equal(FakePeer.Echo(Request).Content.ToArray(), answer.Frame.Content.ToArray());
+        Assert.Equal(2, server.Accepted);
     }
 
     [Fact]
