@@ -18,15 +18,21 @@ public sealed partial class FrameClient
     private int _connecting;
     private bool _disposed;
 
-    private ValueTask<FrameConnection> GetConnectionAsync(CancellationToken cancellationToken)
+    private ValueTask<FrameConnection> GetConnectionAsync(CallTokens tokens)
     {
         if (!_reuse.ReusesConnections)
         {
-            return OpenAsync(singleUse: true, cancellationToken);
+            return OpenSingleUseAsync(tokens);
         }
 
         FrameConnection? best = LeastLoaded(out bool enough);
-        return enough ? new(best!) : GetPooledAsync(best, cancellationToken);
+        return enough ? new(best!) : GetPooledAsync(best, tokens);
+    }
+
+    private async ValueTask<FrameConnection> OpenSingleUseAsync(CallTokens tokens)
+    {
+        using CancellationTokenSource? linked = tokens.Link(out CancellationToken either);
+        return await OpenAsync(singleUse: true, either).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -66,8 +72,9 @@ public sealed partial class FrameClient
     /// Opens a connection for the pool when the limit allows, counting those being opened, so concurrent callers who
     /// find every connection busy open theirs side by side; at the limit, shares the least loaded.
     /// </summary>
-    private async ValueTask<FrameConnection> GetPooledAsync(FrameConnection? best, CancellationToken cancellationToken)
+    private async ValueTask<FrameConnection> GetPooledAsync(FrameConnection? best, CallTokens tokens)
     {
+        using CancellationTokenSource? linked = tokens.Link(out CancellationToken cancellationToken);
         if (best is null)
         {
             return await GetFirstAsync(cancellationToken).ConfigureAwait(false);

@@ -10,9 +10,7 @@ public sealed partial class FrameClient
     private const int MaxAttempts = 3;
 
     private readonly BoundedPool<PendingRequest> _requests = new(256);
-    private CallTimeouts? _timeouts;
-
-    private CallTimeouts Timeouts => _timeouts ??= new CallTimeouts(_options.RequestTimeout);
+    private readonly CallTimeouts _timeouts;
 
     /// <summary>Throws for a header that cannot be encoded, before the request is queued on a connection.</summary>
     private static void CheckHeader(in FrameHeader header)
@@ -47,18 +45,13 @@ public sealed partial class FrameClient
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<(PendingRequest Answered, Frame Response)> SendCallAsync(CallRequest call, CancellationToken cancellationToken)
     {
-        CancellationTokenSource? timeout = Timeouts.Start();
+        CancellationTokenSource? timeout = _timeouts.Start();
         CancellationToken timeoutToken = timeout?.Token ?? default;
-
-        // A linked source only when both can fire.
-        CancellationTokenSource? either = cancellationToken.CanBeCanceled && timeout is not null
-            ? CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutToken)
-            : null;
-        var tokens = new CallTokens(cancellationToken, timeoutToken, either?.Token ?? (timeout is null ? cancellationToken : timeoutToken));
+        var tokens = new CallTokens(cancellationToken, timeoutToken);
         bool turn = false;
         try
         {
-            turn = await _reuse.EnterAsync(tokens.Any).ConfigureAwait(false);
+            turn = _reuse.Current != ConnectionReuse.Mode.Unknown ? false : await EnterTurnAsync(tokens).ConfigureAwait(false);
             return await SendWithResendsAsync(call, tokens).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeoutToken.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
@@ -69,9 +62,15 @@ public sealed partial class FrameClient
         finally
         {
             _reuse.Exit(turn);
-            either?.Dispose();
-            Timeouts.End(timeout);
+            _timeouts.End(timeout);
         }
+    }
+
+    /// <summary>Waits for the call's turn while the client has not learned yet whether requests may be pipelined.</summary>
+    private async ValueTask<bool> EnterTurnAsync(CallTokens tokens)
+    {
+        using CancellationTokenSource? linked = tokens.Link(out CancellationToken either);
+        return await _reuse.EnterAsync(either).ConfigureAwait(false);
     }
 
     /// <summary>Sends the request, and again on a new connection when the server cannot have read it.</summary>
@@ -84,7 +83,7 @@ public sealed partial class FrameClient
             FrameConnection connection;
             try
             {
-                connection = await GetConnectionAsync(tokens.Any).ConfigureAwait(false);
+                connection = await GetConnectionAsync(tokens).ConfigureAwait(false);
             }
             catch (FrameClientException ex) when (resentBecause is not null)
             {
@@ -98,7 +97,7 @@ public sealed partial class FrameClient
             {
                 outcome = await connection.SendAsync(pending).ConfigureAwait(false);
             }
-            catch (FrameClientException ex) when ((call.Idempotent || _options.RequestsAreIdempotent) && !ex.RequestNotProcessed && attempt < MaxAttempts && !tokens.Any.IsCancellationRequested)
+            catch (FrameClientException ex) when ((call.Idempotent || _options.RequestsAreIdempotent) && !ex.RequestNotProcessed && attempt < MaxAttempts && !tokens.IsCancellationRequested)
             {
                 pending.ReleaseOwner();
                 attempt++;

@@ -55,6 +55,7 @@ public sealed partial class FrameClient : IAsyncDisposable
         _options = options;
         _logger = options.EffectiveLogger;
         _reuse = new ConnectionReuse(options.Describe(), _logger);
+        _timeouts = new CallTimeouts(options.RequestTimeout);
     }
 
     /// <summary>The options this client was created with.</summary>

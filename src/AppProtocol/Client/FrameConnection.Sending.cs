@@ -26,8 +26,10 @@ internal sealed partial class FrameConnection
             return NotSent();
         }
 
-        CancellationToken token = request.Tokens.Any;
-        CancellationTokenRegistration registration = token.CanBeCanceled ? token.UnsafeRegister(CancelledCallback, request) : default;
+        // On each token rather than a linked one: a source reused from call to call reuses its registration nodes.
+        CallTokens tokens = request.Tokens;
+        CancellationTokenRegistration byCaller = tokens.Caller.CanBeCanceled ? tokens.Caller.UnsafeRegister(CancelledCallback, request) : default;
+        CancellationTokenRegistration byTimeout = tokens.Timeout.CanBeCanceled ? tokens.Timeout.UnsafeRegister(CancelledCallback, request) : default;
         if (startWriter)
         {
             _ = WriteQueuedAsync();
@@ -45,7 +47,8 @@ internal sealed partial class FrameConnection
         finally
         {
             // Waits for a callback in progress, so none touches the request once its caller lets go.
-            registration.Dispose();
+            byCaller.Dispose();
+            byTimeout.Dispose();
         }
     }
 

@@ -51,13 +51,13 @@ public sealed class FrameClientAllocationTests
     }
 
     [OptimizedBuildFact]
-    public async Task A_call_with_a_cancellable_token_pays_only_for_its_linked_source()
+    public async Task A_call_with_a_cancellable_token_allocates_nothing_either()
     {
+        // The call registers on the caller's source, which reuses its registration nodes: no linked source per call.
         using var caller = new CancellationTokenSource();
         double perCall = await MeasureAsync(callers: 1, Mode.Leased, caller.Token);
 
-        // The source linking the caller's token to the timeout's, and its registrations (about 230 bytes).
-        Assert.True(perCall < 300, $"{perCall:0.0} bytes allocated per leased call with a cancellable token.");
+        Assert.True(perCall < 8, $"{perCall:0.0} bytes allocated per leased call with a cancellable token.");
     }
 
     private static async Task<double> MeasureAsync(int callers, Mode mode, CancellationToken token)
@@ -66,10 +66,17 @@ public sealed class FrameClientAllocationTests
         await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port });
         await RunAsync(client, callers, Calls / 4, mode, token);
 
-        long before = GC.GetTotalAllocatedBytes(precise: true);
-        await RunAsync(client, callers, Calls, mode, token);
-        long allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
-        return (double)allocated / Calls;
+        // The least of three runs: the counter sees every thread, and a straggler of an earlier test (a connection
+        // closing, a log line) can allocate during one run; a per-call object shows in all three.
+        long least = long.MaxValue;
+        for (int run = 0; run < 3; run++)
+        {
+            long before = GC.GetTotalAllocatedBytes(precise: true);
+            await RunAsync(client, callers, Calls, mode, token);
+            least = Math.Min(least, GC.GetTotalAllocatedBytes(precise: true) - before);
+        }
+
+        return (double)least / Calls;
     }
 
     private static async Task RunAsync(FrameClient client, int callers, int calls, Mode mode, CancellationToken token)

@@ -90,7 +90,7 @@ public sealed class FrameConnectionLifetimeTests
     private static async Task<SendOutcome> SendAsync(FrameConnection connection, ReadOnlyMemory<byte> encoded)
     {
         PendingRequest request = PendingRequest.Rent(Requests, default, encoded, leases: false);
-        request.Tokens = new CallTokens(CancellationToken.None, CancellationToken.None, CancellationToken.None);
+        request.Tokens = new CallTokens(CancellationToken.None, CancellationToken.None);
         try
         {
             return await connection.SendAsync(request);
