@@ -106,6 +106,7 @@ internal sealed partial class FrameConnection : IAsyncDisposable
     /// </summary>
     public bool IsUsable()
     {
+        int requests;
         lock (_pending)
         {
             if (_retired)
@@ -117,6 +118,8 @@ internal sealed partial class FrameConnection : IAsyncDisposable
             {
                 return true;
             }
+
+            requests = _requests;
         }
 
         try
@@ -129,6 +132,18 @@ internal sealed partial class FrameConnection : IAsyncDisposable
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
+        }
+
+        lock (_pending)
+        {
+            // Another caller's request went out and was answered meanwhile: the bytes seen were its answer, already
+            // read. Otherwise take no request from here on, so none is caught by the close.
+            if (_requests != requests || _pending.Count + _toWrite.Count > 0)
+            {
+                return !_retired;
+            }
+
+            _retired = true;
         }
 
         ServerClosed(requestWaiting: false);
