@@ -4,9 +4,10 @@ using AppProtocol.Framing;
 
 namespace AppProtocol.LoadTest;
 
-/// <summary>One caller of a shared <see cref="FrameClient"/>, as the README shows it: a loop of <c>await client.SendAsync(request)</c>.</summary>
+/// <summary>One caller of a shared <see cref="FrameClient"/>, as the README shows it: a loop of <c>await client.SendAsync(request)</c>
+/// (or, leasing, <c>using FrameLease lease = await client.SendLeasedAsync(request)</c>).</summary>
 /// <remarks>Uses only the client's public API. Every response is checked with <see cref="Workload.IsExpected"/> and timed on its own.</remarks>
-internal sealed class FrameClientCaller(FrameClient client, Workload workload, RunControl control) : ILoadWorker
+internal sealed class FrameClientCaller(FrameClient client, Workload workload, RunControl control, bool lease) : ILoadWorker
 {
     private const int MaxConsecutiveErrors = 5;
 
@@ -29,8 +30,16 @@ internal sealed class FrameClientCaller(FrameClient client, Workload workload, R
             long started = Stopwatch.GetTimestamp();
             try
             {
-                Frame response = await client.SendAsync(workload.RequestFrame);
-                Answered(response, measuring, started);
+                if (lease)
+                {
+                    using FrameLease leased = await client.SendLeasedAsync(workload.RequestFrame);
+                    Answered(leased.Frame, measuring, started);
+                }
+                else
+                {
+                    Answered(await client.SendAsync(workload.RequestFrame), measuring, started);
+                }
+
                 consecutiveErrors = 0;
             }
             catch (FrameErrorReplyException)

@@ -49,10 +49,15 @@ internal sealed class LoadOptions
           --requests N               measure N requests instead of a duration
           --warmup S                 unmeasured seconds first (default 1)
           --compare --rounds R       alternate R rounds over the targets, print medians and the ratio of the first to the second (default 5)
-          --client raw|frameclient   raw (default): the tool's own connections. frameclient: the same load through the
+          --client raw|frameclient|pool
+                                     raw (default): the tool's own connections. frameclient: the same load through the
                                      library's FrameClient as well (C clients, each shared by 1 caller in keepalive mode
                                      or --depth concurrent callers in pipelined mode), alternated with the raw load for
-                                     --rounds R (default 1), then medians and the ratio frameclient/raw
+                                     --rounds R (default 1), then medians and the ratio frameclient/raw. pool: as
+                                     frameclient, but every caller shares one client and its connection pool
+          --pool-connections N       with --client pool: the client's MaxConnectionsPerServer (default 8)
+          --lease                    with --client frameclient or pool: callers use SendLeasedAsync (a response over a
+                                     pooled buffer) instead of SendAsync (a response copied into an array of its own)
         Socket continuations run inline on the runtime's socket threads unless DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS is set (0: the thread pool).
         One-shot connections to a 127.x server come from 127.0.0.2 onwards, an address per connection (see SourceAddress.cs).
         Exit status: 0 when every response was valid and some were measured; 2 on errors or mismatches; 1 on bad arguments.
@@ -88,8 +93,17 @@ internal sealed class LoadOptions
     /// <summary>Rounds of a <c>--client frameclient</c> run: one of each unless asked.</summary>
     public int ClientRounds => _rounds ?? 1;
 
-    /// <summary>Whether to drive the library's <c>FrameClient</c> too (<c>--client frameclient</c>).</summary>
+    /// <summary>Whether to drive the library's <c>FrameClient</c> too (<c>--client frameclient</c> or <c>pool</c>).</summary>
     public bool FrameClient { get; private set; }
+
+    /// <summary>Whether every caller shares one client and its pool (<c>--client pool</c>).</summary>
+    public bool SharedPool { get; private set; }
+
+    /// <summary>The shared client's <c>MaxConnectionsPerServer</c> (<c>--pool-connections</c>).</summary>
+    public int PoolConnections { get; private set; } = 8;
+
+    /// <summary>Whether callers take responses as leases over pooled buffers (<c>--lease</c>).</summary>
+    public bool Lease { get; private set; }
 
     public TimeSpan Quiet { get; private set; } = TimeSpan.FromSeconds(60);
 
@@ -118,6 +132,12 @@ internal sealed class LoadOptions
                 continue;
             }
 
+            if (name == "--lease")
+            {
+                options.Lease = true;
+                continue;
+            }
+
             if (i + 1 >= args.Length)
             {
                 throw new ArgumentException($"{name} needs a value.");
@@ -141,7 +161,8 @@ internal sealed class LoadOptions
                 case "--requests": options.Requests = Positive(value); break;
                 case "--warmup": options.Warmup = Seconds(value); break;
                 case "--rounds": options._rounds = Positive(value); break;
-                case "--client": options.FrameClient = ParseClient(value); break;
+                case "--client": (options.FrameClient, options.SharedPool) = ParseClient(value); break;
+                case "--pool-connections": options.PoolConnections = Positive(value); break;
                 case "--quiet": options.Quiet = Seconds(value); break;
                 default: throw new ArgumentException($"Unknown option {name}.");
             }
@@ -166,6 +187,11 @@ internal sealed class LoadOptions
         if (FrameClient && (Compare || Mode is not (LoadMode.KeepAlive or LoadMode.Pipelined)))
         {
             throw new ArgumentException("--client frameclient takes --mode keepalive or pipelined, without --compare.");
+        }
+
+        if (Lease && !FrameClient)
+        {
+            throw new ArgumentException("--lease takes --client frameclient or pool.");
         }
     }
 
@@ -194,11 +220,12 @@ internal sealed class LoadOptions
         _ => throw new ArgumentException($"--mode {value}: expected oneshot, keepalive, pipelined, idle or flood."),
     };
 
-    private static bool ParseClient(string value) => value switch
+    private static (bool FrameClient, bool SharedPool) ParseClient(string value) => value switch
     {
-        "raw" => false,
-        "frameclient" => true,
-        _ => throw new ArgumentException($"--client {value}: expected raw or frameclient."),
+        "raw" => (false, false),
+        "frameclient" => (true, false),
+        "pool" => (true, true),
+        _ => throw new ArgumentException($"--client {value}: expected raw, frameclient or pool."),
     };
 
     private static bool ParseWorkload(string value) => value switch

@@ -25,15 +25,15 @@ internal static class ClientFailures
 
     /// <summary>A connection lost before the request's response: <paramref name="what"/> happened to it.</summary>
     public static FrameClientException Lost(string what, PendingRequest request, Exception? cause) =>
-        new($"{Sentence(what)}{OverLimitHint(request.Encoded)} {MayHaveProcessed}", cause);
+        new($"{Sentence(what)}{OverLimitHint(request.ContentLength)} {MayHaveProcessed}", cause);
 
     /// <summary>Could not connect, so nothing was sent.</summary>
     public static FrameClientException CouldNotConnect(string what, Exception? cause) =>
         new($"{Sentence(what)} {NotProcessed}", cause) { RequestNotProcessed = true };
 
     /// <summary>The request went out on several connections and none read it.</summary>
-    public static FrameClientException NeverRead(string server, int attempts, string lastReason, ReadOnlyMemory<byte> request) =>
-        new($"The request to {server} went out on {attempts} connections in a row and none read it: the last time, {lastReason}.{OverLimitHint(request)} {NotProcessed}")
+    public static FrameClientException NeverRead(string server, int attempts, string lastReason, long contentLength) =>
+        new($"The request to {server} went out on {attempts} connections in a row and none read it: the last time, {lastReason}.{OverLimitHint(contentLength)} {NotProcessed}")
         {
             RequestNotProcessed = true,
         };
@@ -69,11 +69,11 @@ internal static class ClientFailures
     /// When the request's content is over the default limit of AppProtocol servers, the likely reason a server closed
     /// without answering: a server refuses a frame over its limit by closing the connection, before reading the content.
     /// </summary>
-    public static string OverLimitHint(ReadOnlyMemory<byte> request)
-    {
-        long contentLength = request.Length < 2 ? 0 : request.Length - 2 - BinaryPrimitives.ReadUInt16BigEndian(request.Span);
-        return contentLength <= FrameLimits.DefaultMaxContentLength
-            ? ""
-            : string.Create(CultureInfo.InvariantCulture, $" Its content of {contentLength:N0} bytes is over the server limit that AppProtocol servers apply by default ({FrameLimits.DefaultMaxContentLength:N0} bytes, FrameLimits.MaxContentLength), and a server refuses a frame over its limit by closing the connection.");
-    }
+    public static string OverLimitHint(long contentLength) => contentLength <= FrameLimits.DefaultMaxContentLength
+        ? ""
+        : string.Create(CultureInfo.InvariantCulture, $" Its content of {contentLength:N0} bytes is over the server limit that AppProtocol servers apply by default ({FrameLimits.DefaultMaxContentLength:N0} bytes, FrameLimits.MaxContentLength), and a server refuses a frame over its limit by closing the connection.");
+
+    /// <summary>The content length of a whole encoded frame.</summary>
+    public static long ContentLengthOf(ReadOnlyMemory<byte> encoded) =>
+        encoded.Length < 2 ? 0 : encoded.Length - 2 - BinaryPrimitives.ReadUInt16BigEndian(encoded.Span);
 }

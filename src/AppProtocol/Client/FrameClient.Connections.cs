@@ -1,43 +1,162 @@
 namespace AppProtocol.Client;
 
-/// <summary>Which connection a request goes on: the shared one while the server keeps connections open, else one of its own.</summary>
+/// <summary>
+/// Which connection a request goes on: while the server keeps connections open, the least loaded of a pool of at
+/// most <see cref="FrameClientOptions.MaxConnectionsPerServer"/>, a new one opened when all are busy; else one of its own.
+/// </summary>
 public sealed partial class FrameClient
 {
-    private readonly SemaphoreSlim _connectLock = new(1, 1);
-
     // Every connection not yet disposed, for DisposeAsync; closed ones are dropped as new ones open. Guards _disposed.
     private readonly List<FrameConnection> _open = [];
-    private FrameConnection? _shared;
+
+    private readonly SemaphoreSlim _connectLock = new(1, 1);
+
+    // The connections requests share, replaced whole (copy on write) so callers read it without a lock.
+    private FrameConnection[] _pool = [];
+
+    // Connections being opened for the pool, counted against the limit. Guarded by _open.
+    private int _connecting;
     private bool _disposed;
 
-    private ValueTask<FrameConnection> GetConnectionAsync(CancellationToken cancellationToken)
+    private ValueTask<FrameConnection> GetConnectionAsync(CallTokens tokens)
     {
         if (!_reuse.ReusesConnections)
         {
-            return OpenAsync(singleUse: true, cancellationToken);
+            return OpenSingleUseAsync(tokens);
         }
 
-        return Volatile.Read(ref _shared) is { } shared && shared.IsUsable() ? new(shared) : GetSharedAsync(cancellationToken);
+        FrameConnection? best = LeastLoaded(out bool enough);
+        return enough ? new(best!) : GetPooledAsync(best, tokens);
     }
 
-    /// <summary>Replaces the shared connection, which is closed or retired (it finishes what it carries on its own).</summary>
-    private async ValueTask<FrameConnection> GetSharedAsync(CancellationToken cancellationToken)
+    private async ValueTask<FrameConnection> OpenSingleUseAsync(CallTokens tokens)
+    {
+        using CancellationTokenSource? linked = tokens.Link(out CancellationToken either);
+        return await OpenAsync(singleUse: true, either).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The usable connection with the fewest requests outstanding; <paramref name="enough"/> when it is idle, or the
+    /// pool is full, so that no new connection is wanted.
+    /// </summary>
+    private FrameConnection? LeastLoaded(out bool enough)
+    {
+        while (true)
+        {
+            FrameConnection[] pool = Volatile.Read(ref _pool);
+            FrameConnection? best = null;
+            int least = int.MaxValue;
+            int open = 0;
+            foreach (FrameConnection connection in pool)
+            {
+                if (connection.TryGetLoad(out int outstanding))
+                {
+                    open++;
+                    if (outstanding < least)
+                    {
+                        (best, least) = (connection, outstanding);
+                    }
+                }
+            }
+
+            // An idle connection may have been closed by the server meanwhile (IsUsable then retires it): look again.
+            if (best is null || best.IsUsable())
+            {
+                enough = best is not null && (least == 0 || open >= _options.MaxConnectionsPerServer);
+                return best;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Opens a connection for the pool when the limit allows, counting those being opened, so concurrent callers who
+    /// find every connection busy open theirs side by side; at the limit, shares the least loaded.
+    /// </summary>
+    private async ValueTask<FrameConnection> GetPooledAsync(FrameConnection? best, CallTokens tokens)
+    {
+        using CancellationTokenSource? linked = tokens.Link(out CancellationToken cancellationToken);
+        if (best is null)
+        {
+            return await GetFirstAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!TryReserveConnection())
+        {
+            return best;
+        }
+
+        FrameConnection connection;
+        try
+        {
+            connection = await OpenAsync(singleUse: false, cancellationToken).ConfigureAwait(false);
+        }
+        catch (FrameClientException)
+        {
+            // The server takes no more connections now: the open ones carry on.
+            EndReservation(null, reserved: true);
+            return best;
+        }
+        catch
+        {
+            EndReservation(null, reserved: true);
+            throw;
+        }
+
+        EndReservation(connection, reserved: true);
+        return connection;
+    }
+
+    /// <summary>No connection is usable: one caller at a time opens one, and those waiting behind it share it.</summary>
+    private async ValueTask<FrameConnection> GetFirstAsync(CancellationToken cancellationToken)
     {
         await _connectLock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_shared is { } other && other.IsUsable())
+            if (LeastLoaded(out _) is { } opened)
             {
-                return other;
+                return opened;
             }
 
             FrameConnection connection = await OpenAsync(singleUse: false, cancellationToken).ConfigureAwait(false);
-            Volatile.Write(ref _shared, connection);
+            EndReservation(connection, reserved: false);
             return connection;
         }
         finally
         {
             _connectLock.Release();
+        }
+    }
+
+    /// <summary>Counts a connection about to be opened, if the open ones and those being opened are under the limit.</summary>
+    private bool TryReserveConnection()
+    {
+        lock (_open)
+        {
+            int open = _pool.Count(static c => c.TryGetLoad(out _));
+            if (open + _connecting >= _options.MaxConnectionsPerServer)
+            {
+                return false;
+            }
+
+            _connecting++;
+            return true;
+        }
+    }
+
+    /// <summary>Adds the connection opened (if any) to the pool, dropping retired ones, and ends its reservation.</summary>
+    private void EndReservation(FrameConnection? opened, bool reserved)
+    {
+        lock (_open)
+        {
+            if (reserved)
+            {
+                _connecting--;
+            }
+
+            if (opened is not null)
+            {
+                _pool = [.. _pool.Where(static c => c.TryGetLoad(out _)), opened];
+            }
         }
     }
 

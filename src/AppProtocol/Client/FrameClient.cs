@@ -42,9 +42,6 @@ namespace AppProtocol.Client;
 /// </remarks>
 public sealed partial class FrameClient : IAsyncDisposable
 {
-    // A request that the server cannot have read goes out on this many connections at most.
-    private const int MaxAttempts = 3;
-
     private readonly FrameClientOptions _options;
     private readonly ILogger _logger;
     private readonly ConnectionReuse _reuse;
@@ -60,6 +57,7 @@ public sealed partial class FrameClient : IAsyncDisposable
         _options = options;
         _logger = options.EffectiveLogger;
         _reuse = new ConnectionReuse(options.Describe(), _logger);
+        _timeouts = new CallTimeouts(options.RequestTimeout);
         _telemetry = new ClientTelemetry(options, CountOpenConnections, SendUnobservedAsync);
     }
 
@@ -72,7 +70,23 @@ public sealed partial class FrameClient : IAsyncDisposable
     /// <returns>The response, owning its content.</returns>
     /// <exception cref="FrameErrorReplyException">The server answered with an error reply (see <see cref="FrameErrors"/>).</exception>
     public ValueTask<Frame> SendAsync(Frame request, CancellationToken cancellationToken = default) =>
-        SendEncodedAsync(Encode(request), cancellationToken);
+        _telemetry.IsEnabled
+            ? _telemetry.ObserveAsync(Encode(request), false, cancellationToken)
+            : SendOwnedAsync(new CallRequest(request, default, Leases: false, Idempotent: false), cancellationToken);
+
+    /// <summary>Sends a request frame, made as <paramref name="options"/> say, and waits for its response.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="options">How this call differs from the client's options, for example <see cref="FrameCallOptions.IdempotentCall"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The response, owning its content.</returns>
+    /// <exception cref="FrameErrorReplyException">The server answered with an error reply (see <see cref="FrameErrors"/>).</exception>
+    public ValueTask<Frame> SendAsync(Frame request, FrameCallOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return _telemetry.IsEnabled
+            ? _telemetry.ObserveAsync(Encode(request), options.Idempotent, cancellationToken)
+            : SendOwnedAsync(new CallRequest(request, default, Leases: false, options.Idempotent), cancellationToken);
+    }
 
     /// <summary>Sends a request frame with the given header and content and waits for its response.</summary>
     /// <param name="header">The header; its <c>content-length</c> must equal the content's length.</param>
@@ -81,6 +95,26 @@ public sealed partial class FrameClient : IAsyncDisposable
     /// <returns>The response, owning its content.</returns>
     public ValueTask<Frame> SendAsync(FrameHeader header, ReadOnlyMemory<byte> content, CancellationToken cancellationToken = default) =>
         SendAsync(new Frame(header, content), cancellationToken);
+
+    /// <summary>Sends a request frame and waits for its response, which it returns over a pooled buffer rather than a copy of its own.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The response; dispose the lease once done with its content.</returns>
+    /// <exception cref="FrameErrorReplyException">The server answered with an error reply (see <see cref="FrameErrors"/>).</exception>
+    public ValueTask<FrameLease> SendLeasedAsync(Frame request, CancellationToken cancellationToken = default) =>
+        SendLeasedAsync(new CallRequest(request, default, Leases: true, Idempotent: false), cancellationToken);
+
+    /// <summary>Sends a request frame, made as <paramref name="options"/> say, and waits for its response, which it returns over a pooled buffer.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="options">How this call differs from the client's options, for example <see cref="FrameCallOptions.IdempotentCall"/>.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The response; dispose the lease once done with its content.</returns>
+    /// <exception cref="FrameErrorReplyException">The server answered with an error reply (see <see cref="FrameErrors"/>).</exception>
+    public ValueTask<FrameLease> SendLeasedAsync(Frame request, FrameCallOptions options, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return SendLeasedAsync(new CallRequest(request, default, Leases: true, options.Idempotent), cancellationToken);
+    }
 
     /// <summary>Sends a UTF-8 <c>text/json</c> request holding <paramref name="value"/> and waits for the response frame.</summary>
     /// <typeparam name="TRequest">The request content's type.</typeparam>
@@ -93,7 +127,9 @@ public sealed partial class FrameClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(requestTypeInfo);
         var encoded = new ArrayBufferWriter<byte>();
         JsonFrameWriter.Write(encoded, value, requestTypeInfo);
-        return SendEncodedAsync(encoded.WrittenMemory, cancellationToken);
+        return _telemetry.IsEnabled
+            ? _telemetry.ObserveAsync(encoded.WrittenMemory, false, cancellationToken)
+            : SendUnobservedAsync(encoded.WrittenMemory, false, cancellationToken);
     }
 
     /// <summary>Sends a UTF-8 <c>text/json</c> request holding <paramref name="value"/> and reads the JSON response.</summary>
@@ -110,6 +146,27 @@ public sealed partial class FrameClient : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(responseTypeInfo);
         Frame response = await SendJsonAsync(value, requestTypeInfo, cancellationToken).ConfigureAwait(false);
         return JsonFrameReader.Read(response, responseTypeInfo);
+    }
+
+    // Telemetry (Diagnostics/ClientTelemetry.cs) works on the encoded request, to add its trace context to the header;
+    // only observed calls are encoded here, so the unobserved path stays free of the copy.
+    private static ReadOnlyMemory<byte> Encode(in Frame request)
+    {
+        CheckHeader(request.Header);
+        var encoded = new ArrayBufferWriter<byte>();
+        FrameWriter.Write(encoded, request);
+        return encoded.WrittenMemory;
+    }
+
+    private ValueTask<Frame> SendUnobservedAsync(ReadOnlyMemory<byte> encoded, bool idempotent, CancellationToken cancellationToken) =>
+        SendOwnedAsync(new CallRequest(default, encoded, Leases: false, idempotent), cancellationToken);
+
+    private int CountOpenConnections()
+    {
+        lock (_open)
+        {
+            return _open.Count(static c => !c.IsClosed);
+        }
     }
 
     /// <summary>Closes the client's connections; pending requests fail with <see cref="ObjectDisposedException"/>.</summary>
@@ -129,113 +186,10 @@ public sealed partial class FrameClient : IAsyncDisposable
             _open.Clear();
         }
 
-        Volatile.Write(ref _shared, null);
+        Volatile.Write(ref _pool, []);
         foreach (FrameConnection connection in connections)
         {
             await connection.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
-    private static ReadOnlyMemory<byte> Encode(in Frame request)
-    {
-        var encoded = new ArrayBufferWriter<byte>();
-        FrameWriter.Write(encoded, request);
-        return encoded.WrittenMemory;
-    }
-
-    // Telemetry (Diagnostics/ClientTelemetry.cs): a client span, its trace context in the header, the client meter; skipped when nobody listens.
-    private ValueTask<Frame> SendEncodedAsync(ReadOnlyMemory<byte> request, CancellationToken cancellationToken) =>
-        _telemetry.IsEnabled ? _telemetry.ObserveAsync(request, cancellationToken) : SendUnobservedAsync(request, cancellationToken);
-
-    private int CountOpenConnections()
-    {
-        lock (_open)
-        {
-            return _open.Count(static c => !c.IsClosed);
-        }
-    }
-
-    private async ValueTask<Frame> SendUnobservedAsync(ReadOnlyMemory<byte> request, CancellationToken cancellationToken)
-    {
-        using var timeout = new CancellationTokenSource();
-        if (_options.RequestTimeout != Timeout.InfiniteTimeSpan)
-        {
-            timeout.CancelAfter(_options.RequestTimeout);
-        }
-
-        using var either = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-        bool turn = false;
-        try
-        {
-            turn = await _reuse.EnterAsync(either.Token).ConfigureAwait(false);
-            return await SendWithResendsAsync(request, new CallTokens(cancellationToken, timeout.Token, either.Token)).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
-        {
-            // The time ran out before the request went out (connecting, or waiting for its turn or the write lock).
-            throw ClientFailures.TimedOut(_options.Describe(), _options.RequestTimeout, sent: false);
-        }
-        finally
-        {
-            _reuse.Exit(turn);
-        }
-    }
-
-    /// <summary>Sends the request, and again on a new connection when the server cannot have read it.</summary>
-    private async ValueTask<Frame> SendWithResendsAsync(ReadOnlyMemory<byte> request, CallTokens tokens)
-    {
-        string? resentBecause = null;
-        for (int attempt = 1; ;)
-        {
-            FrameConnection connection;
-            try
-            {
-                connection = await GetConnectionAsync(tokens.Any).ConfigureAwait(false);
-            }
-            catch (FrameClientException ex) when (resentBecause is not null)
-            {
-                throw ClientFailures.ResendFailed(ex, resentBecause);
-            }
-
-            SendOutcome outcome;
-            try
-            {
-                outcome = await connection.SendAsync(request, tokens).ConfigureAwait(false);
-            }
-            catch (FrameClientException ex) when (_options.RequestsAreIdempotent && !ex.RequestNotProcessed && attempt < MaxAttempts && !tokens.Any.IsCancellationRequested)
-            {
-                attempt++;
-                FrameClientLog.IdempotentRequestResent(_logger, _options.Describe(), ex);
-                continue;
-            }
-            finally
-            {
-                if (connection.IsSingleUse)
-                {
-                    connection.Retire();
-                }
-            }
-
-            if (outcome.Response is { } response)
-            {
-                return FrameErrors.TryGetError(response.Header, out string code, out string? message)
-                    ? throw new FrameErrorReplyException(code, message, response, _options.Describe())
-                    : response;
-            }
-
-            // Not written, because the connection took no more requests: no attempt spent, try another.
-            if (outcome.ResendReason is not { } reason)
-            {
-                continue;
-            }
-
-            if (attempt++ == MaxAttempts)
-            {
-                throw ClientFailures.NeverRead(_options.Describe(), MaxAttempts, reason, request);
-            }
-
-            resentBecause = reason;
-            FrameClientLog.RequestResent(_logger, _options.Describe(), reason);
         }
     }
 }

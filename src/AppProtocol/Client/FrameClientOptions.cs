@@ -68,6 +68,19 @@ public sealed class FrameClientOptions
     /// accepted), the client cannot tell whether the server read the request; this lets such calls succeed.</remarks>
     public bool RequestsAreIdempotent { get; init; }
 
+    /// <summary>
+    /// The most connections a client keeps open to its server at once, as <c>SocketsHttpHandler.MaxConnectionsPerServer</c>;
+    /// default 8. Each call goes on the connection with the fewest requests outstanding; a new one opens when every
+    /// open one is busy and the limit allows, so one slow answer does not hold every caller (a server answers the
+    /// requests on one connection in order). At the limit, concurrent calls are pipelined on the open connections.
+    /// 1 pipelines every call on one connection. Must be 1 or more.
+    /// </summary>
+    public int MaxConnectionsPerServer
+    {
+        get;
+        init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(MaxConnectionsPerServer), value, "MaxConnectionsPerServer must be 1 or more.");
+    } = 8;
+
     /// <summary>Where connects, closed connections and re-sent requests are logged; nothing is logged when <see langword="null"/>.</summary>
     public ILogger? Logger { get; init; }
 

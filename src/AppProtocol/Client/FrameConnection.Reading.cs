@@ -41,6 +41,7 @@ internal sealed partial class FrameConnection
         bool last = ConnectionMember.IsClose(frame.Header);
         PendingRequest? answered;
         PendingRequest[] unread = [];
+        PendingRequest[]? unwritten = null;
         bool done;
         int ordinal;
         lock (_pending)
@@ -55,6 +56,7 @@ internal sealed partial class FrameConnection
                 _endedByServer = true;
                 unread = [.. _pending];
                 _pending.Clear();
+                unwritten = TakeUnwritten();
             }
 
             done = _retired && !HasWaitingCaller();
@@ -69,14 +71,18 @@ internal sealed partial class FrameConnection
         _reuse.Answered(ordinal, last);
         if (!answered.Detached)
         {
-            // The frame is a view of the pipe's buffer: the caller gets its own copy.
-            answered.Answer(frame.Clone());
+            // The frame is a view of the pipe's buffer: the caller gets a copy, its own or pooled for a lease.
+            answered.Answer(frame);
         }
 
+        answered.ReleaseOwner();
         foreach (PendingRequest request in unread)
         {
             request.ReleaseUnread(ClientFailures.AfterLastAnswer);
+            request.ReleaseOwner();
         }
+
+        HandBack(unwritten);
 
         if (done)
         {
@@ -104,7 +110,6 @@ internal sealed partial class FrameConnection
                 : null;
         }
 
-        _noMoreRequests.Cancel();
         ServerClosed(waiting);
         if (!waiting)
         {
@@ -115,7 +120,7 @@ internal sealed partial class FrameConnection
         bool reset = only is not null && await ResetAfterCloseAsync().ConfigureAwait(false);
         PendingRequest? unread = reset ? TakeUnread(only!) : null;
         Close($"The server {_peer} closed the connection before answering.", null);
-        unread?.ReleaseUnread(ClientFailures.ResetUnread);
+        ReleaseUnread(unread, ClientFailures.ResetUnread);
     }
 
     /// <summary>Lets the request's write finish, then probes with an empty send: it fails once a reset has arrived, and
@@ -151,7 +156,7 @@ internal sealed partial class FrameConnection
         ServerClosed(waiting);
         string what = $"The connection to {_peer} failed: {error.Message}";
         Close(what, request => ClientFailures.Lost(what, request, error));
-        unread?.ReleaseUnread(ClientFailures.ResetUnread);
+        ReleaseUnread(unread, ClientFailures.ResetUnread);
     }
 
     /// <summary>
@@ -193,6 +198,16 @@ internal sealed partial class FrameConnection
             }
 
             return _pending.Dequeue();
+        }
+    }
+
+    /// <summary>Tells the caller of a request taken off the queue that it may go out again, and lets go of it.</summary>
+    private static void ReleaseUnread(PendingRequest? request, string reason)
+    {
+        if (request is not null)
+        {
+            request.ReleaseUnread(reason);
+            request.ReleaseOwner();
         }
     }
 }

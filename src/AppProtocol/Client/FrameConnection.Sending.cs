@@ -1,79 +1,76 @@
-using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
+using AppProtocol.Framing;
 
 namespace AppProtocol.Client;
 
-/// <summary>Writing a request and waiting for its response; a caller who gives up retires the connection rather than hold others up.</summary>
+/// <summary>Queueing a request and waiting for its response; a caller who gives up retires the connection rather than hold others up.</summary>
 internal sealed partial class FrameConnection
 {
-    /// <summary>Writes one encoded request frame and waits for its response.</summary>
-    /// <param name="encoded">The whole encoded frame.</param>
-    /// <param name="tokens">The call's cancellation.</param>
+    private static readonly Action<object?> CancelledCallback = static state =>
+    {
+        var request = (PendingRequest)state!;
+        request.Connection!.Cancelled(request);
+    };
+
+    /// <summary>Queues the request for the writer and waits for its response.</summary>
+    /// <param name="request">The request, its <see cref="PendingRequest.Tokens"/> set; the caller keeps its ownership.</param>
     /// <returns>The response, or why the request may go out on another connection (see <see cref="SendOutcome"/>).</returns>
     /// <exception cref="FrameClientException">The connection was lost after the request went out.</exception>
     /// <exception cref="FrameClientTimeoutException">The request timeout passed while the request was written or answered.</exception>
-    public async ValueTask<SendOutcome> SendAsync(ReadOnlyMemory<byte> encoded, CallTokens tokens)
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
+    public async ValueTask<SendOutcome> SendAsync(PendingRequest request)
     {
-        if (!await EnterWriteAsync(tokens.Any).ConfigureAwait(false))
+        request.Connection = this;
+        if (!TryEnqueue(request, out bool startWriter))
         {
             return NotSent();
         }
 
-        var request = new PendingRequest(encoded);
-        if (!TryEnqueue(request))
+        // On each token rather than a linked one: a source reused from call to call reuses its registration nodes.
+        CallTokens tokens = request.Tokens;
+        CancellationTokenRegistration byCaller = tokens.Caller.CanBeCanceled ? tokens.Caller.UnsafeRegister(CancelledCallback, request) : default;
+        CancellationTokenRegistration byTimeout = tokens.Timeout.CanBeCanceled ? tokens.Timeout.UnsafeRegister(CancelledCallback, request) : default;
+        if (startWriter)
         {
-            _writeLock.Release();
-            return NotSent();
+            _ = WriteQueuedAsync();
         }
 
-        ValueTask<bool> writing = WriteAsync(request);
-        bool written = writing.IsCompleted ? writing.Result : await AwaitWriteAsync(writing.AsTask(), request, tokens).ConfigureAwait(false);
-        if (!written)
-        {
-            // The frame did not go out whole: the server cannot have processed it.
-            ObjectDisposedException.ThrowIf(_clientDisposed, typeof(FrameClient));
-            return SendOutcome.Unread(ClientFailures.BrokenWhileSending);
-        }
-
-        return await AwaitResponseAsync(request, tokens).ConfigureAwait(false);
-    }
-
-    /// <summary>Takes the write lock; <see langword="false"/> when the connection took no more requests first.</summary>
-    private async ValueTask<bool> EnterWriteAsync(CancellationToken cancellationToken)
-    {
-        if (_writeLock.Wait(0))
-        {
-            return true;
-        }
-
-        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _noMoreRequests.Token);
         try
         {
-            await _writeLock.WaitAsync(waiting.Token).ConfigureAwait(false);
-            return true;
+            Frame response = await request.AsValueTask().ConfigureAwait(false);
+            return request.HandedBack ? NotSent() : new SendOutcome(response, null);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (RequestUnreadException unread)
         {
-            return false;
+            return SendOutcome.Unread(unread.Message);
+        }
+        finally
+        {
+            // Waits for a callback in progress, so none touches the request once its caller lets go.
+            byCaller.Dispose();
+            byTimeout.Dispose();
         }
     }
 
-    private bool TryEnqueue(PendingRequest request)
+    private bool TryEnqueue(PendingRequest request, out bool startWriter)
     {
         lock (_pending)
         {
+            startWriter = false;
             if (_retired)
             {
                 return false;
             }
 
-            // Enqueued under the write lock, so the queue's order is the order on the wire.
-            _pending.Enqueue(request);
-            _requests++;
+            request.AddOwner();
+            _toWrite.Enqueue(request);
             if (IsSingleUse)
             {
                 _retired = true;
             }
 
+            startWriter = !_writerActive;
+            _writerActive = true;
             return true;
         }
     }
@@ -87,161 +84,124 @@ internal sealed partial class FrameConnection
         }
     }
 
-    /// <summary>Writes the request and releases the write lock when the write ends; returns whether the whole frame went out.</summary>
-    private ValueTask<bool> WriteAsync(PendingRequest request)
+    /// <summary>The call's token fired: the caller gave up, or the request timeout passed.</summary>
+    private void Cancelled(PendingRequest request)
     {
-        ValueTask<FlushResult> flush;
-        try
-        {
-            // No token: a write ends when it is done or its socket is closed, never half-way for a caller who gave up.
-            flush = _pipe.Output.WriteAsync(request.Encoded);
-        }
-        catch (Exception ex)
-        {
-            WriteFailed(request, ex);
-            _writeLock.Release();
-            return new(false);
-        }
-
-        if (!flush.IsCompleted)
-        {
-            return new(FinishWriteAsync(flush, request));
-        }
-
-        try
-        {
-            return new(Flushed(flush.Result, request));
-        }
-        catch (Exception ex)
-        {
-            WriteFailed(request, ex);
-            return new(false);
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
-
-    private async Task<bool> FinishWriteAsync(ValueTask<FlushResult> flush, PendingRequest request)
-    {
-        try
-        {
-            return Flushed(await flush.ConfigureAwait(false), request);
-        }
-        catch (Exception ex)
-        {
-            WriteFailed(request, ex);
-            return false;
-        }
-        finally
-        {
-            _writeLock.Release();
-        }
-    }
-
-    private bool Flushed(FlushResult result, PendingRequest request)
-    {
-        if (result.IsCompleted || result.IsCanceled)
-        {
-            WriteFailed(request, null);
-            return false;
-        }
-
-        return true;
-    }
-
-    /// <summary>Part of the frame may be on the wire: the stream cannot carry another frame.</summary>
-    private void WriteFailed(PendingRequest request, Exception? error)
-    {
-        bool byServer;
-        lock (_pending)
-        {
-            // This request goes out again elsewhere; the ones before it may have been processed.
-            request.Detached = true;
-            byServer = !_closed;
-        }
-
-        if (byServer && RequestUnreadException.IsReset(error))
-        {
-            ServerClosed(requestWaiting: true);
-        }
-
-        string what = error is null
-            ? $"The connection to {_peer} closed while a request was being sent."
-            : $"Sending a request to {_peer} failed: {error.Message}";
-        Close(what, null);
-    }
-
-    /// <summary>Waits for a write that did not complete at once; a caller who gives up leaves it to finish on its own.</summary>
-    private async ValueTask<bool> AwaitWriteAsync(Task<bool> writing, PendingRequest request, CallTokens tokens)
-    {
-        try
-        {
-            return await writing.WaitAsync(tokens.Any).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (tokens.Caller.IsCancellationRequested)
+        if (request.Tokens.Caller.IsCancellationRequested)
         {
             Abandon(request);
-            throw;
         }
-        catch (OperationCanceledException) when (tokens.Timeout.IsCancellationRequested)
+        else
         {
-            // The server does not read: give the connection up, then learn whether the frame had gone out whole.
-            CloseAfterTimeout(request, ClientFailures.TimedOut(_peer, _options.RequestTimeout, sent: false));
-            throw ClientFailures.TimedOut(_peer, _options.RequestTimeout, sent: await writing.ConfigureAwait(false));
+            TimedOut(request);
         }
     }
 
-    private async ValueTask<SendOutcome> AwaitResponseAsync(PendingRequest request, CallTokens tokens)
-    {
-        try
-        {
-            return new(await request.Response.WaitAsync(tokens.Any).ConfigureAwait(false), null);
-        }
-        catch (RequestUnreadException unread)
-        {
-            return SendOutcome.Unread(unread.Message);
-        }
-        catch (OperationCanceledException) when (tokens.Caller.IsCancellationRequested)
-        {
-            Abandon(request);
-            throw;
-        }
-        catch (OperationCanceledException) when (tokens.Timeout.IsCancellationRequested)
-        {
-            // The server is stuck or slow: later responses would be out of step, so give the connection up.
-            var timedOut = ClientFailures.TimedOut(_peer, _options.RequestTimeout, sent: true);
-            CloseAfterTimeout(request, timedOut);
-            throw timedOut;
-        }
-    }
-
-    /// <summary>The caller gave up on its request: its response will be discarded, and no new request waits behind it.</summary>
+    /// <summary>
+    /// The caller gave up on its request. Not yet written, it just leaves the queue; written, its response will be
+    /// discarded, and no new request waits behind it.
+    /// </summary>
     private void Abandon(PendingRequest request)
     {
-        bool idle;
+        bool idle = false;
+        bool unqueued;
+        PendingRequest[]? unwritten = null;
         lock (_pending)
         {
-            request.Detached = true;
-            _retired = true;
-            idle = !HasWaitingCaller();
+            if (request.IsCompleted)
+            {
+                return;
+            }
+
+            unqueued = request.Stage == PendingRequest.WriteStage.Queued && Unqueue(request);
+            if (!unqueued)
+            {
+                request.Detached = true;
+                _retired = true;
+                idle = !HasWaitingCaller();
+                unwritten = TakeUnwritten();
+            }
         }
 
-        _noMoreRequests.Cancel();
+        request.Fail(new OperationCanceledException(request.Tokens.Caller));
+        if (unqueued)
+        {
+            request.ReleaseOwner();
+            return;
+        }
+
+        HandBack(unwritten);
         if (idle)
         {
             Close("A call was cancelled and no other waits on the connection.", null);
         }
     }
 
-    private void CloseAfterTimeout(PendingRequest request, FrameClientTimeoutException timedOut)
+    /// <summary>
+    /// The request timeout passed: the server is stuck or slow, and later responses would be out of step, so the
+    /// connection is given up. The failure says whether the request had gone out whole; while it is being written,
+    /// its writer says once it knows.
+    /// </summary>
+    private void TimedOut(PendingRequest request)
     {
+        bool? sent;
+        bool unqueued = false;
         lock (_pending)
         {
+            if (request.IsCompleted || _closed)
+            {
+                return;
+            }
+
+            switch (request.Stage)
+            {
+                case PendingRequest.WriteStage.Queued:
+                    unqueued = Unqueue(request);
+                    sent = false;
+                    break;
+                case PendingRequest.WriteStage.Writing:
+                    request.TimedOutWhileWriting = true;
+                    sent = null;
+                    break;
+                default:
+                    sent = true;
+                    break;
+            }
+
             request.Detached = true;
         }
 
+        var timedOut = ClientFailures.TimedOut(_peer, _options.RequestTimeout, sent: sent ?? false);
+        if (sent is { } known)
+        {
+            request.Fail(timedOut);
+        }
+
+        if (unqueued)
+        {
+            request.ReleaseOwner();
+        }
+
         Close(timedOut.Message, _ => ClientFailures.ClosedAfterTimeout(_peer, timedOut));
+    }
+
+    /// <summary>Takes a request not yet written out of the queue, keeping the others' order. Call under the lock.</summary>
+    private bool Unqueue(PendingRequest request)
+    {
+        bool found = false;
+        for (int i = _toWrite.Count; i > 0; i--)
+        {
+            PendingRequest queued = _toWrite.Dequeue();
+            if (ReferenceEquals(queued, request))
+            {
+                found = true;
+            }
+            else
+            {
+                _toWrite.Enqueue(queued);
+            }
+        }
+
+        return found;
     }
 }

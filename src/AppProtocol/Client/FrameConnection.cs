@@ -6,8 +6,9 @@ using Microsoft.Extensions.Logging;
 namespace AppProtocol.Client;
 
 /// <summary>
-/// One connection of a <see cref="FrameClient"/>: requests are written one at a time under a lock, each leaving a
-/// <see cref="PendingRequest"/> in a FIFO queue, and one read loop hands each response frame to the oldest.
+/// One connection of a <see cref="FrameClient"/>: callers queue their <see cref="PendingRequest"/>s, one writer at a
+/// time encodes every queued request straight into the pipe and flushes the batch once, each request then waits in a
+/// FIFO queue, and one read loop hands each response frame to the oldest.
 /// </summary>
 /// <remarks>
 /// <para>A connection is open, then retired (it takes no new request, finishes those it carries and closes once no
@@ -17,13 +18,15 @@ namespace AppProtocol.Client;
 /// then fails, unless the server cannot have read it, which then goes out again on another connection.</para>
 /// <para>It cleans up after itself: once closed, the read loop ends, the write in progress ends (its socket is gone),
 /// and the pipe and stream are released. Nobody disposes the lock another caller may be waiting on.</para>
+/// <para>Requests queued but not yet written when the connection retires or closes are handed back unsent: their
+/// callers try another connection, as a caller does that finds a connection retired.</para>
 /// </remarks>
 internal sealed partial class FrameConnection : IAsyncDisposable
 {
     private static readonly IOException ClosedPipe = new("The connection is closed.");
 
     private readonly Socket _socket;
-    private readonly Stream _stream;
+    private readonly WriteCountingStream _stream;
     private readonly StreamDuplexPipe _pipe;
     private readonly FrameReader _reader;
     private readonly FrameClientOptions _options;
@@ -31,16 +34,23 @@ internal sealed partial class FrameConnection : IAsyncDisposable
     private readonly string _peer;
     private readonly ILogger _logger;
 
-    // Taken to write a request, and released by the write itself when it ends (a caller may stop waiting for it first).
+    // Held by the writer while it writes, and by the close that completes the pipe.
     private readonly SemaphoreSlim _writeLock = new(1, 1);
+
+    // Written, or being written, and awaiting their responses, in the order on the wire. Its lock guards the state.
     private readonly Queue<PendingRequest> _pending = new();
 
-    // Cancelled on close (ends the read loop) and once no request may go out (frees writers waiting for the lock).
+    // Queued by callers for the writer.
+    private readonly Queue<PendingRequest> _toWrite = new();
+
+    // Cancelled on close: ends the read loop.
     private readonly CancellationTokenSource _lifetime = new();
-    private readonly CancellationTokenSource _noMoreRequests = new();
     private readonly Task _run;
 
     // Guarded by _pending.
+    private bool _writerActive;
+    private string _closeReason = "";
+    private Func<PendingRequest, Exception>? _closeFailure;
     private bool _retired;
     private bool _closed;
     private bool _endedByServer;
@@ -53,19 +63,30 @@ internal sealed partial class FrameConnection : IAsyncDisposable
     public FrameConnection(Socket socket, Stream stream, FrameClientOptions options, ConnectionReuse reuse, bool singleUse)
     {
         _socket = socket;
-        _stream = stream;
+        _stream = new WriteCountingStream(stream);
         _options = options;
         _reuse = reuse;
         _peer = options.Describe();
         _logger = options.EffectiveLogger;
         IsSingleUse = singleUse;
-        _pipe = StreamDuplexPipe.Create(stream);
+        _pipe = StreamDuplexPipe.Create(_stream);
         _reader = new FrameReader(_pipe.Input, options.Limits);
         _run = RunAsync();
     }
 
     /// <summary>Whether the connection carries one request only, then closes.</summary>
     public bool IsSingleUse { get; }
+
+    /// <summary>The requests queued or awaiting their responses, when the connection still takes requests.</summary>
+    /// <returns><see langword="false"/> when it is retired or closed.</returns>
+    public bool TryGetLoad(out int outstanding)
+    {
+        lock (_pending)
+        {
+            outstanding = _pending.Count + _toWrite.Count;
+            return !_retired;
+        }
+    }
 
     /// <summary>Whether the connection is closed for good.</summary>
     public bool IsClosed
@@ -85,6 +106,7 @@ internal sealed partial class FrameConnection : IAsyncDisposable
     /// </summary>
     public bool IsUsable()
     {
+        int requests;
         lock (_pending)
         {
             if (_retired)
@@ -92,10 +114,12 @@ internal sealed partial class FrameConnection : IAsyncDisposable
                 return false;
             }
 
-            if (_pending.Count > 0)
+            if (_pending.Count + _toWrite.Count > 0)
             {
                 return true;
             }
+
+            requests = _requests;
         }
 
         try
@@ -110,6 +134,18 @@ internal sealed partial class FrameConnection : IAsyncDisposable
         {
         }
 
+        lock (_pending)
+        {
+            // Another caller's request went out and was answered meanwhile: the bytes seen were its answer, already
+            // read. Otherwise take no request from here on, so none is caught by the close.
+            if (_requests != requests || _pending.Count + _toWrite.Count > 0)
+            {
+                return !_retired;
+            }
+
+            _retired = true;
+        }
+
         ServerClosed(requestWaiting: false);
         Close($"The server {_peer} closed the connection.", null);
         return false;
@@ -119,6 +155,7 @@ internal sealed partial class FrameConnection : IAsyncDisposable
     public void Retire()
     {
         bool idle;
+        PendingRequest[]? unwritten;
         lock (_pending)
         {
             if (_closed)
@@ -128,9 +165,10 @@ internal sealed partial class FrameConnection : IAsyncDisposable
 
             _retired = true;
             idle = !HasWaitingCaller();
+            unwritten = TakeUnwritten();
         }
 
-        _noMoreRequests.Cancel();
+        HandBack(unwritten);
         if (idle)
         {
             Close("No request waits on it any more.", null);
@@ -145,10 +183,16 @@ internal sealed partial class FrameConnection : IAsyncDisposable
         await _run.ConfigureAwait(false);
     }
 
-    /// <summary>Closes at once; each request still waiting fails with what <paramref name="failure"/> makes for it.</summary>
+    /// <summary>
+    /// Closes at once; each request still waiting fails with what <paramref name="failure"/> makes for it, except those
+    /// being written (their writer completes them once it knows whether they went out whole) and those not yet written
+    /// (handed back unsent).
+    /// </summary>
     private void Close(string reason, Func<PendingRequest, Exception>? failure)
     {
         PendingRequest[] pending;
+        PendingRequest[]? unwritten;
+        var failing = new List<PendingRequest>();
         lock (_pending)
         {
             if (_closed)
@@ -158,21 +202,34 @@ internal sealed partial class FrameConnection : IAsyncDisposable
 
             _closed = true;
             _retired = true;
+            _closeReason = reason;
+            _closeFailure = failure;
             pending = [.. _pending];
             _pending.Clear();
-        }
-
-        FrameClientLog.ConnectionClosed(_logger, _peer, reason);
-        foreach (PendingRequest request in pending)
-        {
-            if (!request.Detached)
+            unwritten = TakeUnwritten();
+            foreach (PendingRequest request in pending)
             {
-                request.Fail(failure?.Invoke(request) ?? ClientFailures.Lost(reason, request, null));
+                if (!request.Detached && request.Stage != PendingRequest.WriteStage.Writing)
+                {
+                    failing.Add(request);
+                }
             }
         }
 
+        FrameClientLog.ConnectionClosed(_logger, _peer, reason);
+        foreach (PendingRequest request in failing)
+        {
+            request.Fail(failure?.Invoke(request) ?? ClientFailures.Lost(reason, request, null));
+        }
+
+        foreach (PendingRequest request in pending)
+        {
+            request.ReleaseOwner();
+        }
+
+        HandBack(unwritten);
+
         // Disposing the socket ends any read or write in progress on it.
-        _noMoreRequests.Cancel();
         _lifetime.Cancel();
         _socket.Dispose();
     }

@@ -12,13 +12,13 @@ namespace AppProtocol.Diagnostics;
 internal sealed class ClientTelemetry
 {
     private readonly ClientTarget _target;
-    private readonly Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask<Frame>> _send;
+    private readonly Func<ReadOnlyMemory<byte>, bool, CancellationToken, ValueTask<Frame>> _send;
 
     /// <summary>Creates the telemetry of one client.</summary>
     /// <param name="options">The client's options: the server it names.</param>
     /// <param name="openConnections">Counts the client's open connections, when a meter listener asks.</param>
     /// <param name="send">Sends an encoded request, unobserved.</param>
-    public ClientTelemetry(FrameClientOptions options, Func<int> openConnections, Func<ReadOnlyMemory<byte>, CancellationToken, ValueTask<Frame>> send)
+    public ClientTelemetry(FrameClientOptions options, Func<int> openConnections, Func<ReadOnlyMemory<byte>, bool, CancellationToken, ValueTask<Frame>> send)
     {
         _target = new ClientTarget(options.Host, options.Port, options.UnixSocketPath, openConnections);
         _send = send;
@@ -29,7 +29,7 @@ internal sealed class ClientTelemetry
     public bool IsEnabled => ExchangeTracing.Source.HasListeners() || ClientMetrics.Shared.Enabled;
 
     /// <summary>Sends the request inside a client span (its trace context injected into the header), measured.</summary>
-    public async ValueTask<Frame> ObserveAsync(ReadOnlyMemory<byte> request, CancellationToken cancellationToken)
+    public async ValueTask<Frame> ObserveAsync(ReadOnlyMemory<byte> request, bool idempotent, CancellationToken cancellationToken)
     {
         using Activity? activity = ClientTracing.Start(_target);
         if (activity is not null)
@@ -42,7 +42,7 @@ internal sealed class ClientTelemetry
         string? errorType = null;
         try
         {
-            return await _send(request, cancellationToken).ConfigureAwait(false);
+            return await _send(request, idempotent, cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

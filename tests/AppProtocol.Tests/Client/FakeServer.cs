@@ -43,6 +43,24 @@ internal sealed class FakeServer : IAsyncDisposable
         return new FakeServer(listener, handler, certificate);
     }
 
+    /// <summary>A server whose first connection reads one request and closes without answering (it may have processed
+    /// it); the later connections echo. <see cref="Accepted"/> counts the attempts.</summary>
+    public static FakeServer DropsFirstAnswer()
+    {
+        int connections = 0;
+        return Tcp(async peer =>
+        {
+            if (Interlocked.Increment(ref connections) == 1)
+            {
+                await peer.ReadFrameAsync();
+                peer.Close();
+                return;
+            }
+
+            await peer.EchoFramesAsync();
+        });
+    }
+
     public static FakeServer Unix(string path, Func<FakePeer, Task> handler)
     {
         var listener = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);

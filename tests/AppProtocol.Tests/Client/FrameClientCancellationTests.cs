@@ -70,7 +70,7 @@ public sealed class FrameClientCancellationTests
             Assert.Null(await peer.ReadFrameAsync());
             closedByClient.SetResult();
         });
-        await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port });
+        await using var client = new FrameClient(new FrameClientOptions { MaxConnectionsPerServer = 1, Host = "127.0.0.1", Port = server.Port });
         await KeepAlive.WarmUpAsync(client);
         using var cancel = new CancellationTokenSource();
 

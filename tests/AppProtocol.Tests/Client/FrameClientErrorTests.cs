@@ -70,7 +70,7 @@ public sealed class FrameClientErrorTests
         proxy = FaultProxy.Start(server.Port);
         await using (proxy)
         {
-            await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = proxy.Port });
+            await using var client = new FrameClient(new FrameClientOptions { MaxConnectionsPerServer = 1, Host = "127.0.0.1", Port = proxy.Port });
             await KeepAlive.WarmUpAsync(client);
 
             Task<Frame> answered = Send(client, "first");

@@ -24,7 +24,7 @@ public sealed class FrameClientFailureTests
             bothArrived.SetResult();
             Assert.Null(await peer.ReadFrameAsync());
         });
-        await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port, RequestTimeout = TimeSpan.FromSeconds(2) });
+        await using var client = new FrameClient(new FrameClientOptions { MaxConnectionsPerServer = 1, Host = "127.0.0.1", Port = server.Port, RequestTimeout = TimeSpan.FromSeconds(2) });
         await KeepAlive.WarmUpAsync(client);
 
         Task<Frame> first = client.SendAsync(Request).AsTask();

@@ -29,7 +29,7 @@ public sealed class FrameClientFaultTests
             await peer.ReadFrameAsync();
         });
         await using var proxy = FaultProxy.Start(server.Port);
-        await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = proxy.Port });
+        await using var client = new FrameClient(new FrameClientOptions { MaxConnectionsPerServer = 1, Host = "127.0.0.1", Port = proxy.Port });
         await KeepAlive.WarmUpAsync(client);
 
         // The first answer is cut after 10 bytes by a FIN: the second answer never starts.
@@ -63,7 +63,7 @@ public sealed class FrameClientFaultTests
             await peer.WriteRawAsync([0, 0]);
             await peer.ReadFrameAsync();
         });
-        await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port });
+        await using var client = new FrameClient(new FrameClientOptions { MaxConnectionsPerServer = 1, Host = "127.0.0.1", Port = server.Port });
         await KeepAlive.WarmUpAsync(client);
         Task<Frame> first = client.SendAsync(Request).AsTask();
         Task<Frame> second = client.SendAsync(Request).AsTask();
@@ -113,25 +113,13 @@ public sealed class FrameClientFaultTests
     [Fact]
     public async Task An_idempotent_request_the_server_may_have_processed_goes_out_again_and_is_answered()
     {
-        int connections = 0;
-        await using var server = FakeServer.Tcp(async peer =>
-        {
-            // The first connection reads the request and closes without answering; the next ones answer.
-            if (Interlocked.Increment(ref connections) == 1)
-            {
-                await peer.ReadFrameAsync();
-                peer.Close();
-                return;
-            }
-
-            await peer.EchoFramesAsync();
-        });
+        await using var server = FakeServer.DropsFirstAnswer();
         await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port, RequestsAreIdempotent = true });
 
         Frame answer = await client.SendAsync(Request).AsTask().WaitAsync(ChildProcess.Timeout);
 
         Assert.Equal(FakePeer.Echo(Request).Content.ToArray(), answer.Content.ToArray());
-        Assert.Equal(2, Volatile.Read(ref connections));
+        Assert.Equal(2, server.Accepted);
     }
 
     [Fact]
@@ -210,7 +198,7 @@ public sealed class FrameClientFaultTests
             link.ToServer.ChunkSize = 1;
             link.ToClient.ChunkSize = 1;
         });
-        await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = proxy.Port });
+        await using var client = new FrameClient(new FrameClientOptions { MaxConnectionsPerServer = 1, Host = "127.0.0.1", Port = proxy.Port });
         await KeepAlive.WarmUpAsync(client);
 
         Frame[] answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => client.SendAsync(Frame.Binary(SampleContentTypes.ClientBinary, Encoding.UTF8.GetBytes($"r{i}"))).AsTask()))

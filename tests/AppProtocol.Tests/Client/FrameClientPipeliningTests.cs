@@ -32,7 +32,7 @@ public sealed class FrameClientPipeliningTests
 
             await peer.EchoFramesAsync();
         });
-        await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port });
+        await using var client = new FrameClient(new FrameClientOptions { MaxConnectionsPerServer = 1, Host = "127.0.0.1", Port = server.Port });
         await KeepAlive.WarmUpAsync(client);
 
         Task<Frame>[] calls = [.. Enumerable.Range(0, Callers).Select(i => client.SendAsync(Frame.Binary(SampleContentTypes.ClientBinary, Encoding.UTF8.GetBytes($"request {i}"))).AsTask())];

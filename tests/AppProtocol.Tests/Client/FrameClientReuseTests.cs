@@ -96,7 +96,7 @@ public sealed class FrameClientReuseTests
             peer.Close();
         });
         var log = new CapturingLogger();
-        await using var client = new FrameClient(new FrameClientOptions { Host = "127.0.0.1", Port = server.Port, Logger = log });
+        await using var client = new FrameClient(new FrameClientOptions { MaxConnectionsPerServer = 1, Host = "127.0.0.1", Port = server.Port, Logger = log });
         await KeepAlive.WarmUpAsync(client);
 
         Task<string>[] calls = [.. Enumerable.Range(0, 3).Select(i => SendAsync(client, $"r{i}"))];

@@ -24,7 +24,7 @@ public sealed class FrameConnectionLifetimeTests
         FrameConnection connection = await ConnectAsync(server.Port);
         await connection.DisposeAsync();
 
-        SendOutcome outcome = await connection.SendAsync(Small, Tokens()).AsTask().WaitAsync(ChildProcess.Timeout);
+        SendOutcome outcome = await SendAsync(connection, Small).WaitAsync(ChildProcess.Timeout);
 
         Assert.Equal(SendOutcome.NotSent, outcome);
     }
@@ -46,8 +46,8 @@ public sealed class FrameConnectionLifetimeTests
         await using var server = FakeServer.Tcp(peer => peer.EchoFramesAsync());
         await using var proxy = FaultProxy.Start(server.Port, link => link.ToServer.Stall());
         FrameConnection connection = await ConnectAsync(proxy.Port);
-        Task<SendOutcome> writing = connection.SendAsync(Encode(new byte[8 * 1024 * 1024]), Tokens()).AsTask();
-        Task<SendOutcome> queued = connection.SendAsync(Small, Tokens()).AsTask();
+        Task<SendOutcome> writing = SendAsync(connection, Encode(new byte[8 * 1024 * 1024]));
+        Task<SendOutcome> queued = SendAsync(connection, Small);
         Assert.False(writing.IsCompleted);
 
         await connection.DisposeAsync().AsTask().WaitAsync(ChildProcess.Timeout);
@@ -65,10 +65,10 @@ public sealed class FrameConnectionLifetimeTests
             peer.Close();
         });
         FrameConnection connection = await ConnectAsync(server.Port);
-        Assert.NotNull((await connection.SendAsync(Small, Tokens()).AsTask().WaitAsync(ChildProcess.Timeout)).Response);
+        Assert.NotNull((await SendAsync(connection, Small).WaitAsync(ChildProcess.Timeout)).Response);
 
         // Eight callers that took the connection before its close was seen: none waits, none meets a disposed lock.
-        Task<SendOutcome>[] later = [.. Enumerable.Range(0, 8).Select(_ => connection.SendAsync(Small, Tokens()).AsTask())];
+        Task<SendOutcome>[] later = [.. Enumerable.Range(0, 8).Select(_ => SendAsync(connection, Small))];
         foreach (Task<SendOutcome> call in later)
         {
             try
@@ -85,7 +85,21 @@ public sealed class FrameConnectionLifetimeTests
         Assert.True(connection.IsClosed);
     }
 
-    private static CallTokens Tokens() => new(CancellationToken.None, CancellationToken.None, CancellationToken.None);
+    private static readonly BoundedPool<PendingRequest> Requests = new(16);
+
+    private static async Task<SendOutcome> SendAsync(FrameConnection connection, ReadOnlyMemory<byte> encoded)
+    {
+        PendingRequest request = PendingRequest.Rent(Requests, default, encoded, leases: false);
+        request.Tokens = new CallTokens(CancellationToken.None, CancellationToken.None);
+        try
+        {
+            return await connection.SendAsync(request);
+        }
+        finally
+        {
+            request.ReleaseOwner();
+        }
+    }
 
     private static ReadOnlyMemory<byte> Encode(byte[] content)
     {
