@@ -99,7 +99,7 @@ internal static class StreamedExchange
         {
             throw StreamingFailures.ClosedBeforeAnswer(connection.Server, ex);
         }
-        catch (Exception ex) when (ex is (IOException and not FrameClientException) or SocketException)
+        catch (Exception ex) when (ex is (IOException and not FrameClientException and not ProtocolException) or SocketException)
         {
             throw StreamingFailures.ClosedBeforeAnswer(connection.Server, ex);
         }
