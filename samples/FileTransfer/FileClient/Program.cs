@@ -1,6 +1,5 @@
 using System.Text;
 using AppProtocol.Client;
-using AppProtocol.Framing;
 using AppProtocol.Samples;
 using AppProtocol.Samples.FileClient;
 
@@ -32,29 +31,8 @@ try
         ? await transfers.UploadAsync(command.LocalPath, command.Overwrite)
         : await transfers.DownloadAsync(command.Name, command.LocalPath, command.Overwrite);
 }
-catch (FrameErrorReplyException ex)
+catch (Exception ex) when (Failures.ExitCode(ex) is > 0 and int code)
 {
-    Console.Error.WriteLine($"Error: {ex.Message}");
-    return 5;
-}
-catch (FrameClientException ex)
-{
-    Console.Error.WriteLine($"Error: {ex.Message}");
-    return 2;
-}
-catch (ProtocolException ex)
-{
-    Console.Error.WriteLine($"Error: the server's answer broke the protocol ({ex.Error}): {ex.Message}");
-    return 3;
-}
-catch (TimeoutException ex)
-{
-    Console.Error.WriteLine($"Error: {ex.Message}");
-    return 4;
-}
-catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
-{
-    // The local file: missing, unreadable, or the disk is full.
-    Console.Error.WriteLine($"Error: {ex.Message}");
-    return 1;
+    Console.Error.WriteLine(Failures.Line(ex));
+    return code;
 }
