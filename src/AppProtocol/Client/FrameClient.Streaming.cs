@@ -70,6 +70,9 @@ public sealed partial class FrameClient
         try
         {
             var (connection, head) = await StreamedExchange.StartAsync(Options, request, limits, timeout, cancellationToken).ConfigureAwait(false);
+
+            // The call's token covers the call only: each read of the content brings its own.
+            timeout.Link(default);
             response = new FrameResponseStream(connection, head, timeout);
         }
         catch

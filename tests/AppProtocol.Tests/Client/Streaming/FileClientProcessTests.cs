@@ -23,8 +23,8 @@ public sealed class FileClientProcessTests : IDisposable
         string copy = Path.Combine(_local, "copy.bin");
         await using ChildProcess download = await RunAsync(server, "download", "data.bin", copy);
 
-        Assert.Equal(0, upload.ExitCode);
-        Assert.Equal(0, download.ExitCode);
+        Assert.True(upload.ExitCode == 0, $"exit {upload.ExitCode}: {upload.StandardError}");
+        Assert.True(download.ExitCode == 0, $"exit {download.ExitCode}: {download.StandardError}");
         Assert.Equal(Hash(original), Hash(Path.Combine(_served, "data.bin")));
         Assert.Equal(Hash(original), Hash(copy));
         string[] sent = Lines(upload);
@@ -42,15 +42,16 @@ public sealed class FileClientProcessTests : IDisposable
         string first = WriteFile("same.bin", 1000);
         await using TestServer server = await StartAsync();
         await using ChildProcess stored = await RunAsync(server, "upload", first);
+        Assert.True(stored.ExitCode == 0, $"exit {stored.ExitCode}: {stored.StandardError}");
         string second = WriteFile("same.bin", 2000);
 
         await using ChildProcess refused = await RunAsync(server, "upload", second);
-        Assert.Equal(5, refused.ExitCode);
+        Assert.True(refused.ExitCode == 5, $"exit {refused.ExitCode}: {refused.StandardError}");
         Assert.Contains("rejected the request (bad-request): 'same.bin' exists", refused.StandardError, StringComparison.Ordinal);
         Assert.Equal(1000, new FileInfo(Path.Combine(_served, "same.bin")).Length);
 
         await using ChildProcess replaced = await RunAsync(server, "upload", second, "--overwrite");
-        Assert.Equal(0, replaced.ExitCode);
+        Assert.True(replaced.ExitCode == 0, $"exit {replaced.ExitCode}: {replaced.StandardError}");
         Assert.Equal(Hash(second), Hash(Path.Combine(_served, "same.bin")));
     }
 
@@ -61,7 +62,7 @@ public sealed class FileClientProcessTests : IDisposable
 
         await using ChildProcess download = await RunAsync(server, "download", "nothing.bin", Path.Combine(_local, "nothing.bin"));
 
-        Assert.Equal(5, download.ExitCode);
+        Assert.True(download.ExitCode == 5, $"exit {download.ExitCode}: {download.StandardError}");
         Assert.Contains("No file 'nothing.bin'", download.StandardError, StringComparison.Ordinal);
         Assert.Empty(Directory.GetFileSystemEntries(_local));
     }
@@ -75,12 +76,12 @@ public sealed class FileClientProcessTests : IDisposable
         File.Copy(Path.Combine(_local, "there.bin"), Path.Combine(_served, "there.bin"));
 
         await using ChildProcess kept = await RunAsync(server, "download", "there.bin", target);
-        Assert.Equal(1, kept.ExitCode);
+        Assert.True(kept.ExitCode == 1, $"exit {kept.ExitCode}: {kept.StandardError}");
         Assert.Contains("exists; add --overwrite", kept.StandardError, StringComparison.Ordinal);
         Assert.Equal(5, new FileInfo(target).Length);
 
         await using ChildProcess replaced = await RunAsync(server, "download", "there.bin", target, "--overwrite");
-        Assert.Equal(0, replaced.ExitCode);
+        Assert.True(replaced.ExitCode == 0, $"exit {replaced.ExitCode}: {replaced.StandardError}");
         Assert.Equal(10, new FileInfo(target).Length);
     }
 
@@ -93,7 +94,7 @@ public sealed class FileClientProcessTests : IDisposable
     {
         await using ChildProcess client = await ChildProcess.RunAsync(ChildProcess.StartDotnet(FileClient, args));
 
-        Assert.Equal(1, client.ExitCode);
+        Assert.True(client.ExitCode == 1, $"exit {client.ExitCode}: {client.StandardError}");
         Assert.StartsWith("Usage: file-client <host> <port> upload <path> [--overwrite]", client.StandardOutput, StringComparison.Ordinal);
     }
 
@@ -105,9 +106,9 @@ public sealed class FileClientProcessTests : IDisposable
         await using ChildProcess unreachable = await ChildProcess.RunAsync(ChildProcess.StartDotnet(FileClient, "127.0.0.1", FreePort().ToString(), "upload", WriteFile("a.bin", 10)));
 
         Assert.Equal((1, "Error: invalid port 'http'.\n"), (port.ExitCode, port.StandardError));
-        Assert.Equal(1, missing.ExitCode);
+        Assert.True(missing.ExitCode == 1, $"exit {missing.ExitCode}: {missing.StandardError}");
         Assert.Contains("none.bin", missing.StandardError, StringComparison.Ordinal);
-        Assert.Equal(2, unreachable.ExitCode);
+        Assert.True(unreachable.ExitCode == 2, $"exit {unreachable.ExitCode}: {unreachable.StandardError}");
         Assert.Contains("Could not connect to 127.0.0.1 port", unreachable.StandardError, StringComparison.Ordinal);
     }
 

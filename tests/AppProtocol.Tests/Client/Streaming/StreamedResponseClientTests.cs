@@ -72,12 +72,12 @@ public sealed class StreamedResponseClientTests
         var content = new GeneratedContent(10_000_000, waitsAt: 1_000_000);
         await using TestServer server = await TestServer.StartAsync(
             (exchange, ct) => exchange.RespondAsync(FrameHeader.Binary("binary/file", content.Length), content, ct));
-        await using var client = Client(server, requestTimeout: TimeSpan.FromMilliseconds(500));
+        await using var client = Client(server, requestTimeout: TimeSpan.FromSeconds(2));
 
         await using FrameResponseStream response = await client.SendForResponseStreamAsync(Frame.Binary("binary/get", "x"u8.ToArray())).WaitAsync(Patience);
         var error = await Assert.ThrowsAsync<FrameClientTimeoutException>(() => response.CopyToAsync(Stream.Null).WaitAsync(Patience));
 
-        Assert.Contains("sent no response content for 500 ms", error.Message, StringComparison.Ordinal);
+        Assert.Contains("sent no response content for 2 s", error.Message, StringComparison.Ordinal);
         Assert.InRange(response.Position, 1, 1_000_000);
         content.Release();
     }
@@ -95,6 +95,20 @@ public sealed class StreamedResponseClientTests
 
         await server.FirstClosed.WaitAsync(Patience);
         await Assert.ThrowsAsync<ObjectDisposedException>(async () => await response.ReadExactlyAsync(new byte[10]));
+    }
+
+    [Fact]
+    public async Task The_calls_token_covers_the_call_not_the_reads_after_it()
+    {
+        const long length = 2L * 1024 * 1024;
+        await using TestServer server = await TestServer.StartAsync(Download(length));
+        await using var client = Client(server);
+        using var call = new CancellationTokenSource();
+
+        await using FrameResponseStream response = await client.SendForResponseStreamAsync(Frame.Binary("binary/get", "x"u8.ToArray()), call.Token).WaitAsync(Patience);
+        await call.CancelAsync();
+
+        Assert.Equal(GeneratedContent.HashOf(length), await SHA256.HashDataAsync(response).AsTask().WaitAsync(Patience));
     }
 
     [Fact]
