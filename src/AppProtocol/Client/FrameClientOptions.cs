@@ -14,7 +14,7 @@ namespace AppProtocol.Client;
 /// against <see cref="TargetHost"/> (or <see cref="Host"/>) unless a custom
 /// <see cref="RemoteCertificateValidation"/> callback is given.
 /// </remarks>
-public sealed class FrameClientOptions
+public sealed partial class FrameClientOptions
 {
     /// <summary>The server's host name or IP address literal. Every address a name resolves to is tried in turn.
     /// The empty string means this machine (loopback), as in the reference client.</summary>
