@@ -27,18 +27,21 @@ public static class StreamingTestData
         ["name"] = JsonSerializer.SerializeToElement(name, TestStringContext.Default.String),
     };
 
-    /// <summary>Answers <c>{"sha256": "...", "length": n}</c> for the request's (buffered) content.</summary>
-    public static ValueTask HashHandler(FrameExchange exchange, CancellationToken cancellationToken)
+    /// <summary>Answers <c>{"sha256": "...", "length": n}</c> for the request's content, buffered or streamed.</summary>
+    public static async ValueTask HashHandler(FrameExchange exchange, CancellationToken cancellationToken)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        foreach (ReadOnlyMemory<byte> segment in exchange.Request.Content)
+        byte[] buffer = new byte[64 * 1024];
+        long length = 0;
+        Stream content = exchange.RequestContentStream;
+        for (int read; (read = await content.ReadAsync(buffer, cancellationToken)) > 0;)
         {
-            hash.AppendData(segment.Span);
+            hash.AppendData(buffer, 0, read);
+            length += read;
         }
 
-        string answer = $$"""{"sha256": "{{Convert.ToHexStringLower(hash.GetHashAndReset())}}", "length": {{exchange.Request.Content.Length}}}""";
+        string answer = $$"""{"sha256": "{{Convert.ToHexStringLower(hash.GetHashAndReset())}}", "length": {{length}}}""";
         exchange.Respond(FrameHeader.Json(Encoding.UTF8.GetByteCount(answer)), Encoding.UTF8.GetBytes(answer));
-        return ValueTask.CompletedTask;
     }
 }
 
