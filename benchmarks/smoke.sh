@@ -40,6 +40,9 @@ run --mode keepalive --connections 2 --workload binary --size 1m
 # client shared by 8 concurrent callers; half a second each, since the point is only that it answers right.
 run --client frameclient --mode keepalive --connections 4 --duration 0.5
 run --client frameclient --mode pipelined --connections 1 --depth 8 --duration 0.5
+# The pool (every caller on one client of 8 connections) and the lease API.
+run --client pool --mode pipelined --connections 1 --depth 16 --duration 0.5
+run --client pool --lease --mode pipelined --connections 1 --depth 16 --duration 0.5
 
 # The checks must be able to fail: a wrong expected answer has to be reported as mismatches (exit status 2),
 # by the tool's own connections and by the FrameClient mode.
