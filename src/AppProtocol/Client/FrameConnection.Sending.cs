@@ -32,7 +32,7 @@ internal sealed partial class FrameConnection
         CancellationTokenRegistration byTimeout = tokens.Timeout.CanBeCanceled ? tokens.Timeout.UnsafeRegister(CancelledCallback, request) : default;
         if (startWriter)
         {
-            _ = WriteQueuedAsync();
+            StartWriter();
         }
 
         try

@@ -55,6 +55,30 @@ internal sealed partial class FrameConnection
         }
     }
 
+    /// <summary>Starts the writer: at once for a lone caller; after the continuations already queued when answers are
+    /// still to come, since those wake other callers with their next requests and one flush then carries them all.</summary>
+    private void StartWriter()
+    {
+        if (AnswersAreDue())
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+        else
+        {
+            _ = WriteQueuedAsync();
+        }
+    }
+
+    void IThreadPoolWorkItem.Execute() => _ = WriteQueuedAsync();
+
+    private bool AnswersAreDue()
+    {
+        lock (_pending)
+        {
+            return _pending.Count > 0;
+        }
+    }
+
     private void StopWriting()
     {
         lock (_pending)

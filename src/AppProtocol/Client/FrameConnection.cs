@@ -21,7 +21,7 @@ namespace AppProtocol.Client;
 /// <para>Requests queued but not yet written when the connection retires or closes are handed back unsent: their
 /// callers try another connection, as a caller does that finds a connection retired.</para>
 /// </remarks>
-internal sealed partial class FrameConnection : IAsyncDisposable
+internal sealed partial class FrameConnection : IAsyncDisposable, IThreadPoolWorkItem
 {
     private static readonly IOException ClosedPipe = new("The connection is closed.");
 
