@@ -88,13 +88,31 @@ internal sealed partial class FrameServerConnection
 
     private async Task WatchAsync(IWaitForDataFeature wait)
     {
-        try
+        bool lookingAgain = false;
+        while (true)
         {
-            await wait.WaitForDataAsync().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
-        {
-            // A reset: the client is gone, as below.
+            bool atOnce;
+            try
+            {
+                ValueTask<int> waiting = wait.WaitForDataAsync();
+                atOnce = waiting.IsCompleted;
+                await waiting.ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException)
+            {
+                // A reset: the client is gone, as below.
+                break;
+            }
+
+            if (!_handlerRunning || wait.IsDataAvailable || (lookingAgain && atOnce))
+            {
+                break;
+            }
+
+            // Nothing to read is the end of the stream, or a readiness event already spent by an earlier read (seen on
+            // sockets under load, where it cost a waiting client its answer). A second wait tells them apart: at the end
+            // of the stream it completes at once; otherwise it waits for real.
+            lookingAgain = true;
         }
 
         if (_handlerRunning && !wait.IsDataAvailable)
