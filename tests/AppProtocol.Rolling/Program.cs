@@ -5,7 +5,7 @@ using AppProtocol.Rolling;
 // Rolling restarts under load: three app-server backends behind a real balancer (or none, with client-side
 // balancing), each sent SIGTERM and started again in turn while callers keep sending; prints the report and exits 1
 // on any failed call or wrong answer.
-//   dotnet run -c Release --project tests/AppProtocol.Rolling -- --front haproxy|nginx [--plain] [--callers 16] [--between 3000] [--keep DIR]
+//   dotnet run -c Release --project tests/AppProtocol.Rolling -- --front haproxy|nginx|client [--plain] [--callers 16] [--between 3000] [--keep DIR]
 //       [--not-idempotent] [--nginx-passive] [--pace MS]
 string front = Option("--front") ?? "haproxy";
 int callers = int.Parse(Option("--callers") ?? "16", CultureInfo.InvariantCulture);
@@ -23,21 +23,28 @@ string? keep = Option("--keep");
 string work = keep is null ? Directory.CreateTempSubdirectory("appprotocol-rolling-").FullName : Directory.CreateDirectory(keep).FullName;
 var timeline = new Timeline();
 // --plain: no PROXY header between the balancer and the backends (a control run).
-bool proxyProtocol = !args.Contains("--plain");
+// --front client: no balancer and no PROXY header; the callers' client balances over the backends itself.
+bool proxyProtocol = !args.Contains("--plain") && front != "client";
 string[] proxied = proxyProtocol ? ["--proxy-protocol", "--trusted-proxy", "127.0.0.1"] : [];
 var backends = Enumerable.Range(1, 3).Select(i => new Backend($"s{i}", FreePort.ForRestarts(), proxied, timeline, work)).ToList();
 await using IFront balancer = front switch
 {
     "haproxy" => new HaproxyFront(work, proxyProtocol),
     "nginx" => new NginxFront(work, proxyProtocol, args.Contains("--nginx-passive"), pace),
-    _ => throw new ArgumentException($"--front {front}: expected haproxy or nginx."),
+    "client" => new ClientFront(),
+    _ => throw new ArgumentException($"--front {front}: expected haproxy, nginx or client."),
 };
 
 try
 {
     await Task.WhenAll(backends.Select(b => b.StartAsync()));
     await balancer.StartAsync(backends);
-    var load = new LoadRun(() => new FrameClientOptions { Host = "127.0.0.1", Port = balancer.Port, RequestTimeout = TimeSpan.FromSeconds(10), RequestsAreIdempotent = idempotent }, callers, timeline);
+    var load = new LoadRun(
+        () => balancer is ClientFront client
+            ? new FrameClientOptions { Servers = client.Servers, RequestTimeout = TimeSpan.FromSeconds(10), RequestsAreIdempotent = idempotent }
+            : new FrameClientOptions { Host = "127.0.0.1", Port = balancer.Port, RequestTimeout = TimeSpan.FromSeconds(10), RequestsAreIdempotent = idempotent },
+        callers,
+        timeline);
     load.Start();
     await load.AfterMoreAsync(between);
     foreach (Backend backend in backends)

@@ -30,6 +30,12 @@ public sealed partial class FrameClient
     /// <exception cref="FrameClientException">The connection could not be made or broke.</exception>
     public async Task<Frame> SendAsync(FrameHeader header, Stream content, IProgress<long>? progress = null, CancellationToken cancellationToken = default)
     {
+        if (_servers is { } servers)
+        {
+            // Content read from a stream is not sent again: a failure goes to the caller, after leaving the server out.
+            return await servers.SendAsync((header, content, progress), static (c, s, t) => new ValueTask<Frame>(c.SendAsync(s.header, s.content, s.progress, t)), idempotent: false, cancellationToken, resendable: false).ConfigureAwait(false);
+        }
+
         await using FrameResponseStream response = await ExchangeAsync(StreamedRequest.FromStream(header, content, progress), Options.Limits, cancellationToken).ConfigureAwait(false);
         return await ReadWholeAsync(response, cancellationToken).ConfigureAwait(false);
     }
@@ -44,6 +50,7 @@ public sealed partial class FrameClient
     /// <exception cref="FrameErrorReplyException">The server answered with an error reply.</exception>
     /// <exception cref="FrameClientException">The connection could not be made or broke before the header.</exception>
     public Task<FrameResponseStream> SendForResponseStreamAsync(Frame request, CancellationToken cancellationToken = default) =>
+        _servers is { } servers ? servers.SendAsync(request, static (c, r, t) => new ValueTask<FrameResponseStream>(c.SendForResponseStreamAsync(r, t)), Options.RequestsAreIdempotent, cancellationToken).AsTask() :
         ExchangeAsync(StreamedRequest.FromFrame(request), StreamedLimits, cancellationToken);
 
     /// <summary>
@@ -59,6 +66,7 @@ public sealed partial class FrameClient
     /// <exception cref="FrameErrorReplyException">The server answered with an error reply.</exception>
     /// <exception cref="FrameClientException">The connection could not be made or broke before the header.</exception>
     public Task<FrameResponseStream> SendForResponseStreamAsync(FrameHeader header, Stream content, IProgress<long>? progress = null, CancellationToken cancellationToken = default) =>
+        _servers is { } servers ? servers.SendAsync((header, content, progress), static (c, s, t) => new ValueTask<FrameResponseStream>(c.SendForResponseStreamAsync(s.header, s.content, s.progress, t)), idempotent: false, cancellationToken, resendable: false).AsTask() :
         ExchangeAsync(StreamedRequest.FromStream(header, content, progress), StreamedLimits, cancellationToken);
 
     private FrameLimits StreamedLimits => Options.Limits with { MaxContentLength = Options.MaxStreamedContentLength };

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json.Serialization.Metadata;
+using AppProtocol.Client.Balancing;
 using AppProtocol.Diagnostics;
 using AppProtocol.Framing;
 using AppProtocol.Json;
@@ -47,6 +48,9 @@ public sealed partial class FrameClient : IAsyncDisposable
     private readonly ConnectionReuse _reuse;
     private readonly ClientTelemetry _telemetry;
 
+    // Set when the options name several servers: every call then goes to one of them, each a client of its own.
+    private readonly ServerSet? _servers;
+
     /// <summary>Creates a client; it connects on the first request.</summary>
     /// <param name="options">Where and how to connect.</param>
     /// <exception cref="ArgumentException">The options name no server, or a timeout is not positive.</exception>
@@ -59,6 +63,7 @@ public sealed partial class FrameClient : IAsyncDisposable
         _reuse = new ConnectionReuse(options.Describe(), _logger);
         _timeouts = new CallTimeouts(options.RequestTimeout);
         _telemetry = new ClientTelemetry(options, CountOpenConnections, SendUnobservedAsync);
+        _servers = options.HasSeveralServers ? new ServerSet(options) : null;
     }
 
     /// <summary>The options this client was created with.</summary>
@@ -70,7 +75,8 @@ public sealed partial class FrameClient : IAsyncDisposable
     /// <returns>The response, owning its content.</returns>
     /// <exception cref="FrameErrorReplyException">The server answered with an error reply (see <see cref="FrameErrors"/>).</exception>
     public ValueTask<Frame> SendAsync(Frame request, CancellationToken cancellationToken = default) =>
-        _telemetry.IsEnabled
+        _servers is { } servers ? servers.SendAsync(request, static (c, r, t) => c.SendAsync(r, t), _options.RequestsAreIdempotent, cancellationToken)
+        : _telemetry.IsEnabled
             ? _telemetry.ObserveAsync(Encode(request), false, cancellationToken)
             : SendOwnedAsync(new CallRequest(request, default, Leases: false, Idempotent: false), cancellationToken);
 
@@ -83,6 +89,11 @@ public sealed partial class FrameClient : IAsyncDisposable
     public ValueTask<Frame> SendAsync(Frame request, FrameCallOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (_servers is { } servers)
+        {
+            return servers.SendAsync((request, options), static (c, s, t) => c.SendAsync(s.request, s.options, t), options.Idempotent || _options.RequestsAreIdempotent, cancellationToken);
+        }
+
         return _telemetry.IsEnabled
             ? _telemetry.ObserveAsync(Encode(request), options.Idempotent, cancellationToken)
             : SendOwnedAsync(new CallRequest(request, default, Leases: false, options.Idempotent), cancellationToken);
@@ -102,6 +113,7 @@ public sealed partial class FrameClient : IAsyncDisposable
     /// <returns>The response; dispose the lease once done with its content.</returns>
     /// <exception cref="FrameErrorReplyException">The server answered with an error reply (see <see cref="FrameErrors"/>).</exception>
     public ValueTask<FrameLease> SendLeasedAsync(Frame request, CancellationToken cancellationToken = default) =>
+        _servers is { } servers ? servers.SendAsync(request, static (c, r, t) => c.SendLeasedAsync(r, t), _options.RequestsAreIdempotent, cancellationToken) :
         SendLeasedAsync(new CallRequest(request, default, Leases: true, Idempotent: false), cancellationToken);
 
     /// <summary>Sends a request frame, made as <paramref name="options"/> say, and waits for its response, which it returns over a pooled buffer.</summary>
@@ -113,6 +125,11 @@ public sealed partial class FrameClient : IAsyncDisposable
     public ValueTask<FrameLease> SendLeasedAsync(Frame request, FrameCallOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
+        if (_servers is { } servers)
+        {
+            return servers.SendAsync((request, options), static (c, s, t) => c.SendLeasedAsync(s.request, s.options, t), options.Idempotent || _options.RequestsAreIdempotent, cancellationToken);
+        }
+
         return SendLeasedAsync(new CallRequest(request, default, Leases: true, options.Idempotent), cancellationToken);
     }
 
@@ -125,6 +142,11 @@ public sealed partial class FrameClient : IAsyncDisposable
     public ValueTask<Frame> SendJsonAsync<TRequest>(TRequest value, JsonTypeInfo<TRequest> requestTypeInfo, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(requestTypeInfo);
+        if (_servers is { } servers)
+        {
+            return servers.SendAsync((value, requestTypeInfo), static (c, s, t) => c.SendJsonAsync(s.value, s.requestTypeInfo, t), _options.RequestsAreIdempotent, cancellationToken);
+        }
+
         var encoded = new ArrayBufferWriter<byte>();
         JsonFrameWriter.Write(encoded, value, requestTypeInfo);
         return _telemetry.IsEnabled
@@ -173,6 +195,11 @@ public sealed partial class FrameClient : IAsyncDisposable
     /// <returns>A task that completes when the connections are closed.</returns>
     public async ValueTask DisposeAsync()
     {
+        if (_servers is { } servers)
+        {
+            await servers.DisposeAsync().ConfigureAwait(false);
+        }
+
         FrameConnection[] connections;
         lock (_open)
         {

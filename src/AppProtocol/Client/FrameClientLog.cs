@@ -22,4 +22,7 @@ internal static partial class FrameClientLog
 
     [LoggerMessage(EventId = 5, EventName = "ReuseLearned", Level = LogLevel.Debug, Message = "The server {Server} {Behaviour}.")]
     public static partial void ReuseLearned(ILogger logger, string server, string behaviour);
+
+    [LoggerMessage(EventId = 7, EventName = "ServerLeftOut", Level = LogLevel.Information, Message = "The server {Server} failed; calls go to the other servers for {Backoff} ms.")]
+    public static partial void ServerLeftOut(ILogger logger, string server, long backoff, Exception failure);
 }

@@ -88,14 +88,15 @@ public sealed partial class FrameClientOptions
 
     internal bool IsTls => UseTls || SslOptions is not null;
 
-    internal string Describe() => UnixSocketPath ?? $"{Host}:{Port}";
+    internal string Describe() =>
+        HasSeveralServers ? string.Join(", ", Servers!.Select(static s => $"{s.Host}:{s.Port}")) : UnixSocketPath ?? $"{Host}:{Port}";
 
     /// <summary>Checks what no single setter can: that the options name a server.</summary>
     internal void Validate()
     {
-        if (UnixSocketPath is null && (Host is null || Port == 0))
+        if (!HasSeveralServers && UnixSocketPath is null && (Host is null || Port == 0))
         {
-            throw new ArgumentException("FrameClientOptions name no server: set Host and Port, or UnixSocketPath.");
+            throw new ArgumentException("FrameClientOptions name no server: set Host and Port, UnixSocketPath, or Servers.");
         }
     }
 }
