@@ -11,7 +11,9 @@ public sealed partial class FrameClientOptions
     /// (<see cref="MaxConnectionsPerServer"/>). A server whose connection fails is left out for
     /// <see cref="ServerBackoff"/>, doubling with each failure in a row up to 30 s, and is back once a call to it
     /// succeeds. A call that the failing server cannot have processed (or any call, when it is idempotent) goes to the
-    /// next server. <see langword="null"/> or empty: one server, <see cref="Host"/> and <see cref="Port"/>.
+    /// next server. A host name stands for every address it resolves to (resolved at the first call), each a server of
+    /// its own, so one name with several addresses spreads the calls too. <see langword="null"/> or empty: one server,
+    /// <see cref="Host"/> and <see cref="Port"/> (whose addresses are only tried in turn when connecting).
     /// </summary>
     public IReadOnlyList<DnsEndPoint>? Servers
     {
@@ -40,14 +42,14 @@ public sealed partial class FrameClientOptions
 
     internal bool HasSeveralServers => Servers is { Count: > 0 };
 
-    /// <summary>These options for one server of <see cref="Servers"/>.</summary>
-    internal FrameClientOptions ForServer(DnsEndPoint server) => new()
+    /// <summary>These options for one server of <see cref="Servers"/>, the certificate checked against <paramref name="targetHost"/>.</summary>
+    internal FrameClientOptions ForServer(DnsEndPoint server, string? targetHost) => new()
     {
         Host = server.Host,
         Port = server.Port,
         UseTls = UseTls,
         SslOptions = SslOptions,
-        TargetHost = TargetHost,
+        TargetHost = targetHost,
         ClientCertificate = ClientCertificate,
         RemoteCertificateValidation = RemoteCertificateValidation,
         Limits = Limits,

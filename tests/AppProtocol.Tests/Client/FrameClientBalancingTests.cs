@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using AppProtocol.Client;
+using AppProtocol.Client.Balancing;
 using AppProtocol.Framing;
 using AppProtocol.Server;
 using AppProtocol.Transport;
@@ -94,6 +95,43 @@ public sealed class FrameClientBalancingTests
         var failure = await Assert.ThrowsAsync<FrameClientException>(() => AskAsync(client));
 
         Assert.Contains($"127.0.0.1 port {a.Port}", failure.Message, StringComparison.Ordinal);
+        Assert.True(failure.RequestNotProcessed);
+    }
+
+    [Fact]
+    public async Task A_name_stands_for_a_server_per_address_it_resolves_to_each_checked_against_the_name()
+    {
+        IPAddress[] addresses = await Dns.GetHostAddressesAsync("localhost");
+        var options = new FrameClientOptions { Servers = [new DnsEndPoint("localhost", 5000), new DnsEndPoint("127.0.0.1", 5001)] };
+
+        BalancedServer[] servers = await ServerAddresses.ResolveAsync(options, CancellationToken.None);
+
+        Assert.Equal(addresses.Length + 1, servers.Length);
+        Assert.Equal(addresses.Select(a => a.ToString()), servers.Take(addresses.Length).Select(s => s.Client.Options.Host));
+        Assert.All(servers.Take(addresses.Length), s => Assert.Equal("localhost", s.Client.Options.TargetHost));
+        Assert.Null(servers[^1].Client.Options.TargetHost);
+        Assert.Equal(5001, servers[^1].Client.Options.Port);
+        foreach (BalancedServer server in servers)
+        {
+            await server.Client.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Calls_to_a_name_reach_the_server_on_one_of_its_addresses_and_an_unknown_name_fails_unprocessed()
+    {
+        await using NamedServer a = await NamedServer.StartAsync("a", 0);
+        await using var client = new FrameClient(new FrameClientOptions { Servers = [new DnsEndPoint("localhost", a.Port)], RequestTimeout = Patience });
+        await using var unknown = new FrameClient(new FrameClientOptions { Servers = [new DnsEndPoint("no-such-host.invalid", a.Port)], RequestTimeout = Patience });
+
+        for (int i = 0; i < 5; i++)
+        {
+            // Where localhost is also ::1 and nothing listens there, that server is left out and the call goes on.
+            Assert.Equal("a", await AskAsync(client));
+        }
+
+        var failure = await Assert.ThrowsAsync<FrameClientException>(() => AskAsync(unknown));
+        Assert.Contains("no-such-host.invalid", failure.Message, StringComparison.Ordinal);
         Assert.True(failure.RequestNotProcessed);
     }
 
