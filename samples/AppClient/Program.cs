@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Globalization;
 using System.Text;
 using AppProtocol.Client;
 using AppProtocol.Framing;
@@ -9,25 +8,27 @@ using AppProtocol.Samples.AppClient;
 
 // app-client <host> <port> <action> <value>: one request to an application server, printed like the reference client.
 Console.OutputEncoding = Encoding.UTF8;
-if (args.Length != 4)
+if (ClientArguments.Parse(args, out string? error) is not { } arguments)
 {
-    Console.WriteLine("Usage: app-client <host> <port> <action> <value>");
+    if (!string.IsNullOrEmpty(error))
+    {
+        Console.Error.WriteLine(error);
+    }
+
+    if (error is "" or null || !error.StartsWith("Error: invalid port", StringComparison.Ordinal))
+    {
+        Console.WriteLine(ClientArguments.Usage);
+    }
+
     return 1;
 }
 
-string host = args[0];
-if (!int.TryParse(args[1], NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
-{
-    Console.Error.WriteLine($"Error: invalid port '{args[1]}'.");
-    return 1;
-}
-
-string address = $"('{host}', {port})";
-Frame request = AppRequest.Create(args[2], args[3]);
+string address = $"('{arguments.Host}', {arguments.Port})";
+Frame request = AppRequest.Create(arguments.Action, arguments.Value);
 Console.WriteLine($"Starting connection to {address}");
 try
 {
-    await using var client = new FrameClient(new FrameClientOptions { Host = host, Port = port });
+    await using var client = new FrameClient(arguments.ToOptions());
     Console.WriteLine($"Sending {PythonRepr.Bytes(AppRequest.Encode(request))} to {address}");
     Frame response = await client.SendAsync(request);
     if (response.Header.IsJson)
@@ -47,6 +48,11 @@ catch (FrameClientException ex)
 {
     Console.Error.WriteLine($"Error: {ex.Message}");
     return 2;
+}
+catch (Exception ex) when (ex is System.Security.Cryptography.CryptographicException or FileNotFoundException or DirectoryNotFoundException)
+{
+    Console.Error.WriteLine($"Error: cannot load a TLS file: {ex.Message}");
+    return 1;
 }
 catch (ProtocolException ex)
 {
