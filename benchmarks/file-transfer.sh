@@ -47,6 +47,9 @@ trap cleanup EXIT
 echo "Creating $size bytes of random data in $work"
 head -c "$size" /dev/urandom > "$work/file.bin"
 want=$(sha256sum < "$work/file.bin" | cut -d' ' -f1)
+# Each transfer starts with no dirty pages left by the step before it: otherwise the first one (the upload) pays for
+# writing the new file back to disk, and the upload and a repeat of it differed by a factor of 2 to 3.
+sync
 
 # Runs a command under /usr/bin/time -v and the timeout; prints its wall seconds.
 timed() {
@@ -68,11 +71,13 @@ server_port=$(port "$work/server.log")
 server_pid=$(pgrep -P "$timer_pid")
 
 up_s=$(timed upload dotnet "$client_dll" 127.0.0.1 "$server_port" upload "$work/file.bin")
+sync
 down_s=$(timed download dotnet "$client_dll" 127.0.0.1 "$server_port" download file.bin "$work/down/file.bin")
 kill -TERM "$server_pid"
 wait "$timer_pid" || true
 server_pid=""
 
+sync
 python3 "$root/benchmarks/plain-copy.py" receive "$work/plain/port" "$work/plain/file.bin" &
 receiver=$!
 for _ in $(seq 100); do [[ -s $work/plain/port ]] && break; sleep 0.1; done
