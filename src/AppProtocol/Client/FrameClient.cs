@@ -46,7 +46,8 @@ public sealed partial class FrameClient : IAsyncDisposable
     private readonly FrameClientOptions _options;
     private readonly ILogger _logger;
     private readonly ConnectionReuse _reuse;
-    private readonly ClientTelemetry _telemetry;
+    // Null for a client of several servers: each of its per-server clients observes its own calls, named by its server.
+    private readonly ClientTelemetry? _telemetry;
 
     // Set when the options name several servers: every call then goes to one of them, each a client of its own.
     private readonly ServerSet? _servers;
@@ -62,8 +63,8 @@ public sealed partial class FrameClient : IAsyncDisposable
         _logger = options.EffectiveLogger;
         _reuse = new ConnectionReuse(options.Describe(), _logger);
         _timeouts = new CallTimeouts(options.RequestTimeout);
-        _telemetry = new ClientTelemetry(options, CountOpenConnections, SendUnobservedAsync);
         _servers = options.HasSeveralServers ? new ServerSet(options) : null;
+        _telemetry = _servers is null ? new ClientTelemetry(options, CountOpenConnections, SendUnobservedAsync) : null;
     }
 
     /// <summary>The options this client was created with.</summary>
@@ -76,8 +77,8 @@ public sealed partial class FrameClient : IAsyncDisposable
     /// <exception cref="FrameErrorReplyException">The server answered with an error reply (see <see cref="FrameErrors"/>).</exception>
     public ValueTask<Frame> SendAsync(Frame request, CancellationToken cancellationToken = default) =>
         _servers is { } servers ? servers.SendAsync(request, static (c, r, t) => c.SendAsync(r, t), _options.RequestsAreIdempotent, cancellationToken)
-        : _telemetry.IsEnabled
-            ? _telemetry.ObserveAsync(Encode(request), false, cancellationToken)
+        : _telemetry is { IsEnabled: true } telemetry
+            ? telemetry.ObserveAsync(Encode(request), false, cancellationToken)
             : SendOwnedAsync(new CallRequest(request, default, Leases: false, Idempotent: false), cancellationToken);
 
     /// <summary>Sends a request frame, made as <paramref name="options"/> say, and waits for its response.</summary>
@@ -94,8 +95,8 @@ public sealed partial class FrameClient : IAsyncDisposable
             return servers.SendAsync((request, options), static (c, s, t) => c.SendAsync(s.request, s.options, t), options.Idempotent || _options.RequestsAreIdempotent, cancellationToken);
         }
 
-        return _telemetry.IsEnabled
-            ? _telemetry.ObserveAsync(Encode(request), options.Idempotent, cancellationToken)
+        return _telemetry is { IsEnabled: true } telemetry
+            ? telemetry.ObserveAsync(Encode(request), options.Idempotent, cancellationToken)
             : SendOwnedAsync(new CallRequest(request, default, Leases: false, options.Idempotent), cancellationToken);
     }
 
@@ -149,8 +150,8 @@ public sealed partial class FrameClient : IAsyncDisposable
 
         var encoded = new ArrayBufferWriter<byte>();
         JsonFrameWriter.Write(encoded, value, requestTypeInfo);
-        return _telemetry.IsEnabled
-            ? _telemetry.ObserveAsync(encoded.WrittenMemory, false, cancellationToken)
+        return _telemetry is { IsEnabled: true } telemetry
+            ? telemetry.ObserveAsync(encoded.WrittenMemory, false, cancellationToken)
             : SendUnobservedAsync(encoded.WrittenMemory, false, cancellationToken);
     }
 

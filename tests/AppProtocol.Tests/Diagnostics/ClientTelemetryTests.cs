@@ -53,6 +53,51 @@ public sealed class ClientTelemetryTests
     }
 
     [Fact]
+    public async Task A_client_of_several_servers_is_observed_per_server_one_span_per_call_and_no_gauge_without_a_server()
+    {
+        var spans = new List<Activity>();
+        var metrics = new List<Metric>();
+        using TracerProvider tracing = Sdk.CreateTracerProviderBuilder().AddSource(AppProtocolDiagnostics.ActivitySourceName, Caller.Name).AddInMemoryExporter(spans).Build()!;
+        using MeterProvider meters = Sdk.CreateMeterProviderBuilder().AddMeter(AppProtocolDiagnostics.MeterName).AddInMemoryExporter(metrics).Build()!;
+        await using TestServer server = await TestServer.StartAsync(SearchHandler.Handler);
+        int port = ((IPEndPoint)server.EndPoint).Port;
+        await using var client = new FrameClient(new FrameClientOptions { Servers = [new DnsEndPoint("127.0.0.1", port)] });
+
+        ActivityTraceId trace;
+        using (Activity outer = Caller.StartActivity("caller")!)
+        {
+            trace = outer.TraceId;
+            await client.SendJsonAsync(new SearchRequest("search", "morpheus"), TestJsonContext.Default.SearchRequest, TestJsonContext.Default.SearchResponse);
+        }
+
+        tracing.ForceFlush();
+        List<Activity> mine = Exported.Mine(spans, a => a.TraceId == trace);
+        Activity clientSpan = Assert.Single(mine, a => a.Kind == ActivityKind.Client);
+        Assert.Equal("127.0.0.1", clientSpan.GetTagItem("server.address"));
+        Assert.Equal(port, clientSpan.GetTagItem("server.port"));
+        Assert.Equal(clientSpan.SpanId, Assert.Single(mine, a => a.Kind == ActivityKind.Server).ParentSpanId);
+
+        // The connections are the per-server client's; the client of several servers reports no target of its own.
+        meters.ForceFlush();
+        Assert.Equal(1, Assert.Single(Exported.Points(metrics, "appprotocol.client.open_connections", port)).GetSumLong());
+        Assert.Equal(0, NoServerPoints(metrics, "appprotocol.client.open_connections"));
+    }
+
+    private static int NoServerPoints(List<Metric> metrics, string name)
+    {
+        int count = 0;
+        foreach (Metric metric in metrics.Where(m => m.Name == name))
+        {
+            foreach (ref readonly MetricPoint point in metric.GetMetricPoints())
+            {
+                count += Exported.Tag(point, "server.address") is null or "" ? 1 : 0;
+            }
+        }
+
+        return count;
+    }
+
+    [Fact]
     public async Task A_failed_call_marks_its_span_and_is_counted_by_error_type()
     {
         var spans = new List<Activity>();
