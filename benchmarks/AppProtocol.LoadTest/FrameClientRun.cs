@@ -24,6 +24,7 @@ internal static class FrameClientRun
                 Host = target.Host,
                 Port = target.Port,
                 MaxConnectionsPerServer = options.SharedPool ? options.PoolConnections : 1,
+                UnsafePreferInlineScheduling = options.ClientInline,
             });
         }
 
@@ -35,7 +36,7 @@ internal static class FrameClientRun
         string name = options.SharedPool ? $"pool of {options.PoolConnections}" : "frameclient";
         try
         {
-            return await LoadRun.MeasureAsync(options, target, $"{target.Name} {name}{(options.Lease ? " lease" : "")}", control, workers);
+            return await LoadRun.MeasureAsync(options, target, $"{target.Name} {name}{(options.Lease ? " lease" : "")}{(options.ClientInline ? " inline" : "")}", control, workers);
         }
         finally
         {

@@ -58,6 +58,8 @@ internal sealed class LoadOptions
           --pool-connections N       with --client pool: the client's MaxConnectionsPerServer (default 8)
           --lease                    with --client frameclient or pool: callers use SendLeasedAsync (a response over a
                                      pooled buffer) instead of SendAsync (a response copied into an array of its own)
+          --client-inline            with --client frameclient or pool: FrameClientOptions.UnsafePreferInlineScheduling
+                                     (each caller's next request is sent from the client's read loop)
         Socket continuations run inline on the runtime's socket threads unless DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS is set (0: the thread pool).
         One-shot connections to a 127.x server come from 127.0.0.2 onwards, an address per connection (see SourceAddress.cs).
         Exit status: 0 when every response was valid and some were measured; 2 on errors or mismatches; 1 on bad arguments.
@@ -105,6 +107,9 @@ internal sealed class LoadOptions
     /// <summary>Whether callers take responses as leases over pooled buffers (<c>--lease</c>).</summary>
     public bool Lease { get; private set; }
 
+    /// <summary>Whether the clients run their callers' continuations on their read loops (<c>--client-inline</c>).</summary>
+    public bool ClientInline { get; private set; }
+
     public TimeSpan Quiet { get; private set; } = TimeSpan.FromSeconds(60);
 
     private int? _rounds;
@@ -135,6 +140,12 @@ internal sealed class LoadOptions
             if (name == "--lease")
             {
                 options.Lease = true;
+                continue;
+            }
+
+            if (name == "--client-inline")
+            {
+                options.ClientInline = true;
                 continue;
             }
 
@@ -192,6 +203,11 @@ internal sealed class LoadOptions
         if (Lease && !FrameClient)
         {
             throw new ArgumentException("--lease takes --client frameclient or pool.");
+        }
+
+        if (ClientInline && !FrameClient)
+        {
+            throw new ArgumentException("--client-inline takes --client frameclient or pool.");
         }
     }
 

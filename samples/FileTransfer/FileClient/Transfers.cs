@@ -8,7 +8,7 @@ namespace AppProtocol.Samples.FileClient;
 internal sealed class Transfers(FrameClient client, TransferDisplay display, string address)
 {
     // The client's reads and writes are at most this large; the file streams have no buffer of their own.
-    private const int ChunkSize = 64 * 1024;
+    private const int ChunkSize = 256 * 1024;
 
     /// <summary>Sends the file under its own name; the server's answer must confirm its length.</summary>
     public async Task<int> UploadAsync(string path, bool overwrite)
@@ -64,17 +64,23 @@ internal sealed class Transfers(FrameClient client, TransferDisplay display, str
         return 0;
     }
 
+    // Two buffers: the next chunk is received while the last one is written, so the socket and the disk work at
+    // once rather than in turns (the file's writes run on the thread pool).
     private static async Task<long> CopyAsync(FrameResponseStream response, FileStream file, IProgress<long> progress)
     {
-        byte[] buffer = new byte[ChunkSize];
+        byte[] receiving = new byte[ChunkSize], writing = new byte[ChunkSize];
+        ValueTask written = ValueTask.CompletedTask;
         long copied = 0;
-        for (int read; (read = await response.ReadAsync(buffer)) > 0;)
+        for (int read; (read = await response.ReadAsync(receiving)) > 0;)
         {
-            await file.WriteAsync(buffer.AsMemory(0, read));
+            await written;
+            (receiving, writing) = (writing, receiving);
+            written = file.WriteAsync(writing.AsMemory(0, read));
             copied += read;
             progress.Report(copied);
         }
 
+        await written;
         return copied;
     }
 

@@ -3,6 +3,7 @@ using System.Text.Json;
 using AppProtocol.Framing;
 using AppProtocol.Samples;
 using AppProtocol.Server;
+using Microsoft.Win32.SafeHandles;
 
 namespace FileServer;
 
@@ -17,10 +18,6 @@ public sealed class FileHandler(FileStore store, TextWriter log)
 {
     /// <summary>The content type of a downloaded file.</summary>
     public const string FileContentType = "binary/octet-stream";
-
-    // The request content comes in the transport's read buffers (a few KiB each): the file's own buffer gathers them
-    // into large writes. Unbuffered, an upload ran at half the speed of a plain socket copy (docs/PERFORMANCE.md).
-    private const int WriteBufferSize = 256 * 1024;
 
     public async ValueTask HandleAsync(FrameExchange exchange, CancellationToken cancellationToken)
     {
@@ -59,13 +56,14 @@ public sealed class FileHandler(FileStore store, TextWriter log)
         string temporary = store.NewTemporaryPath();
         try
         {
-            await using (var file = new FileStream(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, bufferSize: WriteBufferSize, FileOptions.Asynchronous))
+            // Preallocated: the file system places the whole file at once rather than as it grows.
+            using (SafeFileHandle file = File.OpenHandle(temporary, FileMode.CreateNew, FileAccess.Write, FileShare.None, FileOptions.Asynchronous, preallocationSize: length))
             {
                 // The content ends after exactly content-length bytes, or throws if the client's stream ends first.
-                await exchange.RequestContent.CopyToAsync(file, cancellationToken);
-                if (file.Length != length)
+                long written = await ContentToFile.CopyAsync(exchange.RequestContent, file, cancellationToken);
+                if (written != length)
                 {
-                    throw new IOException($"Wrote {file.Length} bytes of the {length} declared.");
+                    throw new IOException($"Wrote {written} bytes of the {length} declared.");
                 }
             }
 

@@ -57,6 +57,7 @@ public sealed partial class FrameClientOptions
         RequestTimeout = RequestTimeout,
         RequestsAreIdempotent = RequestsAreIdempotent,
         MaxConnectionsPerServer = MaxConnectionsPerServer,
+        UnsafePreferInlineScheduling = UnsafePreferInlineScheduling,
         MaxStreamedContentLength = MaxStreamedContentLength,
         Logger = Logger,
     };

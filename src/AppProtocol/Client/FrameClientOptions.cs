@@ -81,6 +81,18 @@ public sealed partial class FrameClientOptions
         init => field = value >= 1 ? value : throw new ArgumentOutOfRangeException(nameof(MaxConnectionsPerServer), value, "MaxConnectionsPerServer must be 1 or more.");
     } = 8;
 
+    /// <summary>
+    /// Whether a caller's code after <c>await</c> of an answer runs inline on the connection's read loop, until its next
+    /// <c>await</c>, instead of being handed to the thread pool; default <see langword="false"/>. As Kestrel's
+    /// <c>SocketTransportOptions.UnsafePreferInlineScheduling</c>, it saves a thread switch per answer (keep-alive
+    /// calls: docs/PERFORMANCE.md, "FrameClient against the tool").
+    /// </summary>
+    /// <remarks>The trade-off: while that code runs, the connection reads nothing, so the answers of the calls behind it
+    /// wait. Code that blocks there, above all on another call's result (<c>.Result</c>, <c>.Wait()</c>), can deadlock the
+    /// connection. Use it only where callers go straight on to their next <c>await</c>. Failures are always handed to the
+    /// thread pool.</remarks>
+    public bool UnsafePreferInlineScheduling { get; init; }
+
     /// <summary>Where connects, closed connections and re-sent requests are logged; nothing is logged when <see langword="null"/>.</summary>
     public ILogger? Logger { get; init; }
 

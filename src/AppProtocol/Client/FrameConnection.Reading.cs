@@ -72,7 +72,7 @@ internal sealed partial class FrameConnection
         if (!answered.Detached)
         {
             // The frame is a view of the pipe's buffer: the caller gets a copy, its own or pooled for a lease.
-            answered.Answer(frame);
+            answered.Answer(frame, _options.UnsafePreferInlineScheduling);
         }
 
         answered.ReleaseOwner();

@@ -11,7 +11,8 @@ namespace AppProtocol.Client;
 /// </summary>
 /// <remarks>
 /// <para>It completes once: the first of answer, failure or cancellation wins. The continuation runs on the thread
-/// pool (the object queues itself), never inline on the read loop.</para>
+/// pool (the object queues itself); only an answer to a client with
+/// <see cref="FrameClientOptions.UnsafePreferInlineScheduling"/> runs it inline on the read loop.</para>
 /// <para>It goes back to its pool when its last owner lets go: the caller (after its await, or when it disposes the
 /// <see cref="FrameLease"/> over the response), the connection (while queued or pending), and the writer (while
 /// encoding and flushing it). So a late response, write or cancellation never touches an object already reused.</para>
@@ -106,7 +107,9 @@ internal sealed class PendingRequest : IValueTaskSource<Frame>, IThreadPoolWorkI
     }
 
     /// <summary>Answers with <paramref name="view"/>, a view of the read buffer: copied into a pooled buffer or one of its own.</summary>
-    public void Answer(in Frame view)
+    /// <param name="view">The response, valid until the read loop reads on.</param>
+    /// <param name="inline">Whether the caller's continuation runs here, on the read loop, rather than on the thread pool.</param>
+    public void Answer(in Frame view, bool inline)
     {
         if (!Claim())
         {
@@ -125,7 +128,14 @@ internal sealed class PendingRequest : IValueTaskSource<Frame>, IThreadPoolWorkI
             _response = view.Clone();
         }
 
-        ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        if (inline)
+        {
+            _core.SetResult(_response);
+        }
+        else
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
     }
 
     /// <summary>Fails with why no response will come; <see langword="false"/> when it had completed already.</summary>

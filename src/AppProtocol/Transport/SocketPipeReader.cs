@@ -12,7 +12,9 @@ namespace AppProtocol.Transport;
 /// <see cref="Features.IWaitForDataFeature"/>) it completes at once, so no cancellation source is ever made for it.
 /// Nothing is kept between frames but a few empty segment objects. And the first buffer of a frame is 4 KiB, later
 /// ones 64 KiB: a peer that sends part of a small frame and stalls holds 4 KiB, while a large frame is still read
-/// 64 KiB at a time.
+/// 64 KiB at a time. A receive that fills its buffer means the peer is sending more than a small frame (a streamed
+/// request's content is consumed read by read, so its buffers are never chained): the next first buffer is 64 KiB
+/// too. With 4 KiB, a 1 GiB upload took 262,000 receives (docs/PERFORMANCE.md, "File transfer").
 /// </para>
 /// <para>With <c>zeroByteReads</c>, a read with nothing buffered first waits for data without a buffer, so a connection
 /// waiting in <see cref="ReadAsync"/> holds none.</para>
@@ -33,6 +35,7 @@ internal sealed class SocketPipeReader(SocketStream stream, MemoryPool<byte>? po
     private PooledSegment? _tail;
     private SpareSegments _spares;
     private bool _examinedEverything;
+    private bool _lastReceiveFilled;
     private bool _ended;
     private bool _completed;
 
@@ -225,7 +228,8 @@ internal sealed class SocketPipeReader(SocketStream stream, MemoryPool<byte>? po
             return;
         }
 
-        _tail!.Advance(count);
+        _lastReceiveFilled = count == _tail!.Free.Length;
+        _tail.Advance(count);
         _examinedEverything = false;
     }
 
@@ -235,7 +239,7 @@ internal sealed class SocketPipeReader(SocketStream stream, MemoryPool<byte>? po
         {
             _head = _tail = _spares.Take();
             _headIndex = 0;
-            _tail.Rent(pool, FirstReadSize, 0);
+            _tail.Rent(pool, _lastReceiveFilled ? ReadSize : FirstReadSize, 0);
         }
         else if (_tail.Free.Length < MinimumReadSize)
         {

@@ -30,6 +30,31 @@ public sealed class SocketPipeTests
     }
 
     [Fact]
+    public async Task A_stream_consumed_read_by_read_is_received_64_KiB_at_a_time_once_a_receive_fills_its_buffer()
+    {
+        // A streamed request's content is consumed read by read, so its buffers are never chained: with a 4 KiB first
+        // buffer for every read, 1 MiB took 256 receives or more.
+        await using Pair pair = await Pair.ConnectAsync();
+        byte[] data = RandomBytes(1024 * 1024);
+        Task<int> send = pair.Peer.SendAsync(data);
+
+        var sizes = new List<int>();
+        var received = new List<byte>();
+        while (received.Count < data.Length)
+        {
+            ReadResult read = await pair.Input.ReadAsync().AsTask().WaitAsync(Patience);
+            sizes.Add(checked((int)read.Buffer.Length));
+            received.AddRange(read.Buffer.ToArray());
+            pair.Input.AdvanceTo(read.Buffer.End);
+        }
+
+        Assert.Equal(data, received);
+        Assert.True(sizes[0] <= 4096, $"The first read holds {sizes[0]} bytes.");
+        Assert.True(sizes.Max() > 4096 && sizes.Count < data.Length / 4096 / 2, $"{sizes.Count} reads, the largest {sizes.Max()} bytes.");
+        await send.WaitAsync(Patience);
+    }
+
+    [Fact]
     public async Task Bytes_examined_but_not_all_are_returned_again_without_waiting_and_all_examined_waits_for_more()
     {
         await using Pair pair = await Pair.ConnectAsync();

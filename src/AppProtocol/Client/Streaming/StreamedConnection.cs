@@ -10,7 +10,7 @@ namespace AppProtocol.Client.Streaming;
 internal sealed class StreamedConnection : IAsyncDisposable
 {
     // Content is copied in chunks of this size: the most of it that the client holds at a time.
-    internal const int ChunkSize = 64 * 1024;
+    internal const int ChunkSize = 256 * 1024;
 
     private static readonly IOException Closed = new("The connection is closed.");
 
