@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.IO.Pipelines;
+using System.Runtime.CompilerServices;
 using AppProtocol.Framing;
 
 namespace AppProtocol.Client;
@@ -24,36 +25,47 @@ internal sealed partial class FrameConnection
 
     private async Task WriteQueuedAsync()
     {
-        if (!_writeLock.Wait(0))
+        do
         {
-            // Only a closing connection holds the lock without writing: its close hands the queued requests back.
-            StopWriting();
-            return;
-        }
-
-        try
-        {
-            while (TakeBatch())
+            if (!_writeLock.Wait(0))
             {
-                bool flushed;
-                Exception? error = null;
-                try
-                {
-                    flushed = await WriteBatchAsync().ConfigureAwait(false);
-                }
-                catch (Exception ex)
-                {
-                    flushed = false;
-                    error = ex;
-                }
+                // Only a closing connection holds the lock without writing (a writer lets go of it before it stops
+                // being the writer): its close hands the queued requests back.
+                StopWriting();
+                return;
+            }
 
-                FlushEnded(flushed, error);
+            try
+            {
+                while (TakeBatch())
+                {
+                    await WriteBatchAndSettleAsync().ConfigureAwait(false);
+                }
+            }
+            finally
+            {
+                _writeLock.Release();
             }
         }
-        finally
+        while (!MayStopWriting());
+    }
+
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder))]
+    private async ValueTask WriteBatchAndSettleAsync()
+    {
+        bool flushed;
+        Exception? error = null;
+        try
         {
-            _writeLock.Release();
+            flushed = await WriteBatchAsync().ConfigureAwait(false);
         }
+        catch (Exception ex)
+        {
+            flushed = false;
+            error = ex;
+        }
+
+        FlushEnded(flushed, error);
     }
 
     /// <summary>Starts the writer: at once for a lone caller; after the continuations already queued when answers are
@@ -80,6 +92,22 @@ internal sealed partial class FrameConnection
         }
     }
 
+    /// <summary>Stops being the writer unless requests were queued since the last batch (their callers saw a writer
+    /// active and started none); called after the lock is released, so a writer started later always gets it.</summary>
+    private bool MayStopWriting()
+    {
+        lock (_pending)
+        {
+            if (_closed || _toWrite.Count == 0)
+            {
+                _writerActive = false;
+                return true;
+            }
+
+            return false;
+        }
+    }
+
     private void StopWriting()
     {
         lock (_pending)
@@ -88,14 +116,14 @@ internal sealed partial class FrameConnection
         }
     }
 
-    /// <summary>Moves every queued request to the batch and the response queue, in order; <see langword="false"/> when none is left.</summary>
+    /// <summary>Moves every queued request to the batch and the response queue, in order; <see langword="false"/> when
+    /// none is left (the writer stays active until <see cref="MayStopWriting"/>).</summary>
     private bool TakeBatch()
     {
         lock (_pending)
         {
             if (_closed || _toWrite.Count == 0)
             {
-                _writerActive = false;
                 return false;
             }
 
@@ -114,6 +142,7 @@ internal sealed partial class FrameConnection
     }
 
     /// <summary>Writes the batch and flushes it; <see langword="false"/> when the pipe was completed or cancelled.</summary>
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> WriteBatchAsync()
     {
         PipeWriter output = _pipe.Output;
@@ -152,6 +181,7 @@ internal sealed partial class FrameConnection
 
     // Large content goes from the caller's memory to the stream, after the bytes before it: copied into the pipe, it
     // went out in a send per 4 KiB segment (a 1 MiB request cost about 1 ms of client CPU, docs/PERFORMANCE.md).
+    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> WriteDirectAsync(PipeWriter output, ReadOnlySequence<byte> content)
     {
         if (!Flushed(await output.FlushAsync().ConfigureAwait(false)))
