@@ -19,25 +19,14 @@ internal static class ContentToFile
     /// <summary>Copies the whole content into <paramref name="file"/> from offset 0; returns the bytes written.</summary>
     public static async Task<long> CopyAsync(PipeReader content, SafeFileHandle file, CancellationToken cancellationToken)
     {
-        var writing = new List<ReadOnlyMemory<byte>>();
-        var next = new List<ReadOnlyMemory<byte>>();
+        // One list of segments: it is filled again only once the write that read it has ended.
+        var segments = new List<ReadOnlyMemory<byte>>();
         Task written = Task.CompletedTask;
         long offset = 0;
 
         // The bytes at the start of the buffer that the write in flight is writing: consumed once it is done.
         long inFlight = 0;
         try
-        {
-            return await CopyBatchesAsync();
-        }
-        catch when (!written.IsCompleted)
-        {
-            // The write in flight reads the pipe's buffers: they go back to the pool only once it has ended.
-            await written.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            throw;
-        }
-
-        async Task<long> CopyBatchesAsync()
         {
             while (true)
             {
@@ -48,7 +37,7 @@ internal static class ContentToFile
                 {
                     // The rest is here: no read may wait for more (the client sends nothing until it is answered).
                     await written;
-                    await RandomAccess.WriteAsync(file, Segments(waiting, next), offset, cancellationToken);
+                    await RandomAccess.WriteAsync(file, Segments(waiting, segments), offset, cancellationToken);
                     content.AdvanceTo(buffer.End);
                     return offset + waiting.Length;
                 }
@@ -56,8 +45,7 @@ internal static class ContentToFile
                 if (waiting.Length >= BatchSize)
                 {
                     await written;
-                    written = RandomAccess.WriteAsync(file, Segments(waiting, next), offset, cancellationToken).AsTask();
-                    (writing, next) = (next, writing);
+                    written = RandomAccess.WriteAsync(file, Segments(waiting, segments), offset, cancellationToken).AsTask();
                     offset += waiting.Length;
                     inFlight = waiting.Length;
                     content.AdvanceTo(waiting.Start, buffer.End);
@@ -67,6 +55,12 @@ internal static class ContentToFile
                     content.AdvanceTo(buffer.Start, buffer.End);
                 }
             }
+        }
+        catch when (!written.IsCompleted)
+        {
+            // The write in flight reads the pipe's buffers: they go back to the pool only once it has ended.
+            await written.ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
         }
     }
 

@@ -180,7 +180,7 @@ internal sealed partial class FrameConnection
     }
 
     // Large content goes from the caller's memory to the stream, after the bytes before it: copied into the pipe, it
-    // went out in a send per 4 KiB segment (a 1 MiB request cost about 1 ms of client CPU, docs/PERFORMANCE.md).
+    // went out in a write per 4 KiB segment (a 1 MiB request cost 1.1 to 2.7 ms of client CPU, docs/PERFORMANCE.md).
     [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
     private async ValueTask<bool> WriteDirectAsync(PipeWriter output, ReadOnlySequence<byte> content)
     {
