@@ -149,7 +149,7 @@ internal sealed partial class FrameConnection
             waiting = _pending.Count > 0;
             if (RequestUnreadException.IsReset(error) && _responses > 0 && _pending.Count == 1 && !_reader.IsMidFrame)
             {
-                unread = _pending.Dequeue();
+                unread = TakeOnlyPending();
             }
         }
 
@@ -197,8 +197,17 @@ internal sealed partial class FrameConnection
                 return null;
             }
 
-            return _pending.Dequeue();
+            return TakeOnlyPending();
         }
+    }
+
+    /// <summary>Takes the one request in flight off the queue, detached, so that its writer, still finishing the write
+    /// when the connection closes, leaves it to go out again rather than fail it. Call under the lock.</summary>
+    private PendingRequest TakeOnlyPending()
+    {
+        PendingRequest request = _pending.Dequeue();
+        request.Detached = true;
+        return request;
     }
 
     /// <summary>Tells the caller of a request taken off the queue that it may go out again, and lets go of it.</summary>

@@ -261,7 +261,7 @@ internal sealed partial class FrameConnection
                 request.ReleaseUnread(ClientFailures.BrokenWhileSending);
             }
         }
-        else if (closedBefore)
+        else if (closedBefore && !request.Detached)
         {
             // The close left it to this writer, which knows now that it went out whole.
             request.Fail(_closeFailure?.Invoke(request) ?? ClientFailures.Lost(_closeReason, request, null));

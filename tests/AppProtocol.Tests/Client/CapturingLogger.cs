@@ -4,7 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace AppProtocol.Tests.Client;
 
 /// <summary>Records the names of logged events, for asserting that something was logged.</summary>
-internal sealed class CapturingLogger : ILogger
+/// <param name="logged">Called with each event's name as it is logged, on the logging thread: a test's hook into that moment.</param>
+internal sealed class CapturingLogger(Action<string>? logged = null) : ILogger
 {
     public ConcurrentQueue<string> Events { get; } = new();
 
@@ -13,6 +14,10 @@ internal sealed class CapturingLogger : ILogger
 
     public bool IsEnabled(LogLevel logLevel) => true;
 
-    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-        Events.Enqueue(eventId.Name ?? formatter(state, exception));
+    public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+    {
+        string name = eventId.Name ?? formatter(state, exception);
+        Events.Enqueue(name);
+        logged?.Invoke(name);
+    }
 }

@@ -85,6 +85,39 @@ public sealed class FrameConnectionLifetimeTests
         Assert.True(connection.IsClosed);
     }
 
+    [Fact]
+    public async Task A_request_reset_unread_while_its_write_is_still_finishing_goes_elsewhere()
+    {
+        // The server answers, then resets the connection as the next request arrives, unread.
+        await using var server = FakeServer.Tcp(async peer =>
+        {
+            await peer.EchoFramesAsync(1);
+            await peer.CloseWithUnreadDataAsync();
+        });
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, server.Port));
+        var stream = new HeldWriteStream(new NetworkStream(socket, ownsSocket: true));
+
+        // The second request's bytes reach the server, but its write returns only once the reset has closed the
+        // connection: the writer then finishes, on this thread, while the reader has yet to hand the request back.
+        var log = new CapturingLogger(name =>
+        {
+            if (name == "ConnectionClosed")
+            {
+                stream.Release();
+            }
+        });
+        var options = new FrameClientOptions { Host = "127.0.0.1", Port = server.Port, Logger = log };
+        await using var connection = new FrameConnection(socket, stream, options, new ConnectionReuse(options.Describe(), NullLogger.Instance), singleUse: false);
+        Assert.NotNull((await SendAsync(connection, Small).WaitAsync(ChildProcess.Timeout)).Response);
+        stream.HoldNextWrite();
+
+        SendOutcome outcome = await SendAsync(connection, Small).WaitAsync(ChildProcess.Timeout);
+
+        Assert.Null(outcome.Response);
+        Assert.Equal(ClientFailures.ResetUnread, outcome.ResendReason);
+    }
+
     private static readonly BoundedPool<PendingRequest> Requests = new(16);
 
     private static async Task<SendOutcome> SendAsync(FrameConnection connection, ReadOnlyMemory<byte> encoded)
