@@ -36,9 +36,11 @@ public sealed partial class FrameClient
     }
 
     /// <summary>
-    /// The usable connection with the fewest requests outstanding; <paramref name="enough"/> when it is idle, or the
-    /// pool is full, so that no new connection is wanted.
+    /// The usable connection with the fewest requests outstanding, claimed for the caller; <paramref name="enough"/>
+    /// when it is idle, or the pool is full, so that no new connection is wanted.
     /// </summary>
+    /// <remarks>The claim counts as load from the moment of the choice: concurrent callers who all found the same
+    /// connection idle would otherwise pile onto it while the pool could open more.</remarks>
     private FrameConnection? LeastLoaded(out bool enough)
     {
         while (true)
@@ -59,10 +61,18 @@ public sealed partial class FrameClient
                 }
             }
 
-            // An idle connection may have been closed by the server meanwhile (IsUsable then retires it): look again.
-            if (best is null || best.IsUsable())
+            if (best is null)
             {
-                enough = best is not null && (least == 0 || open >= _options.MaxConnectionsPerServer);
+                enough = false;
+                return null;
+            }
+
+            // An idle connection may have been closed by the server meanwhile (IsUsable then retires it); another
+            // caller may have claimed it since it was counted: look again. In a full pool, any load will do.
+            bool full = open >= _options.MaxConnectionsPerServer;
+            if (best.IsUsable() && best.TryClaim(full ? int.MaxValue : least))
+            {
+                enough = least == 0 || full;
                 return best;
             }
         }
@@ -85,6 +95,7 @@ public sealed partial class FrameClient
             return best;
         }
 
+        // The claim on the busy connection is kept until the new one is open, to fall back on.
         FrameConnection connection;
         try
         {
@@ -99,14 +110,16 @@ public sealed partial class FrameClient
         catch
         {
             EndReservation(null, reserved: true);
+            best.Unclaim();
             throw;
         }
 
         EndReservation(connection, reserved: true);
+        best.Unclaim();
         return connection;
     }
 
-    /// <summary>No connection is usable: one caller at a time opens one, and those waiting behind it share it.</summary>
+    /// <summary>No connection is usable: one caller at a time opens one, and those waiting behind it share it (claimed, as every connection returned is).</summary>
     private async ValueTask<FrameConnection> GetFirstAsync(CancellationToken cancellationToken)
     {
         await _connectLock.WaitAsync(cancellationToken).ConfigureAwait(false);
@@ -171,6 +184,9 @@ public sealed partial class FrameClient
             var (socket, stream) = await ClientConnector.ConnectAsync(_options, connectTimeout.Token).ConfigureAwait(false);
             FrameClientLog.Connected(_logger, _options.Describe());
             connection = new FrameConnection(socket, stream, _options, _reuse, singleUse);
+
+            // The caller who opened it sends on it: claimed before the pool can show it idle to others.
+            _ = connection.TryClaim(0);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {

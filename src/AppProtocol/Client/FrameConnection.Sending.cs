@@ -12,7 +12,7 @@ internal sealed partial class FrameConnection
         request.Connection!.Cancelled(request);
     };
 
-    /// <summary>Queues the request for the writer and waits for its response.</summary>
+    /// <summary>Queues the request for the writer and waits for its response; takes the caller's claim (<see cref="TryClaim"/>).</summary>
     /// <param name="request">The request, its <see cref="PendingRequest.Tokens"/> set; the caller keeps its ownership.</param>
     /// <returns>The response, or why the request may go out on another connection (see <see cref="SendOutcome"/>).</returns>
     /// <exception cref="FrameClientException">The connection was lost after the request went out.</exception>
@@ -56,6 +56,7 @@ internal sealed partial class FrameConnection
     {
         lock (_pending)
         {
+            _claims--;
             startWriter = false;
             if (_retired)
             {

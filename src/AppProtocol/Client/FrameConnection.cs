@@ -54,6 +54,9 @@ internal sealed partial class FrameConnection : IAsyncDisposable, IThreadPoolWor
     private bool _retired;
     private bool _closed;
     private bool _endedByServer;
+
+    // Callers who chose this connection and have yet to queue their request: load, so others choose elsewhere.
+    private int _claims;
     private int _requests;
     private int _responses;
     private long _lastResponseAt;
@@ -77,16 +80,44 @@ internal sealed partial class FrameConnection : IAsyncDisposable, IThreadPoolWor
     /// <summary>Whether the connection carries one request only, then closes.</summary>
     public bool IsSingleUse { get; }
 
-    /// <summary>The requests queued or awaiting their responses, when the connection still takes requests.</summary>
+    /// <summary>The requests queued, claimed or awaiting their responses, when the connection still takes requests.</summary>
     /// <returns><see langword="false"/> when it is retired or closed.</returns>
     public bool TryGetLoad(out int outstanding)
     {
         lock (_pending)
         {
-            outstanding = _pending.Count + _toWrite.Count;
+            outstanding = Load;
             return !_retired;
         }
     }
+
+    /// <summary>Claims a place for a caller's next <see cref="SendAsync"/>, which takes the claim, unless the connection is
+    /// retired or its load has grown beyond <paramref name="maxLoad"/> since the caller chose it.</summary>
+    public bool TryClaim(int maxLoad)
+    {
+        lock (_pending)
+        {
+            if (_retired || Load > maxLoad)
+            {
+                return false;
+            }
+
+            _claims++;
+            return true;
+        }
+    }
+
+    /// <summary>Gives back a claim whose caller went to another connection.</summary>
+    public void Unclaim()
+    {
+        lock (_pending)
+        {
+            _claims--;
+        }
+    }
+
+    // Guarded by _pending.
+    private int Load => _pending.Count + _toWrite.Count + _claims;
 
     /// <summary>Whether the connection is closed for good.</summary>
     public bool IsClosed
