@@ -268,7 +268,9 @@ internal sealed partial class FrameConnection : IAsyncDisposable, IThreadPoolWor
     /// <summary>Reads until the connection closes, then, once the write in progress has ended, releases the pipe and stream.</summary>
     private async Task RunAsync()
     {
-        await Task.Yield();
+        // Off the opening caller's thread, and never onto its SynchronizationContext (Task.Yield would post there): a
+        // caller blocking on its call there would otherwise hold up the read loop that completes it.
+        await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         await ReadLoopAsync().ConfigureAwait(false);
         await _writeLock.WaitAsync().ConfigureAwait(false);
         try

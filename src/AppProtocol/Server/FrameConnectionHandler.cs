@@ -110,8 +110,9 @@ public sealed class FrameConnectionHandler : ConnectionHandler, IDisposable
     private async Task ServeRegisteredAsync(FrameServerConnection connection, ConnectionDelegate pipeline, bool disposeWhenDone)
     {
         _connections[connection.Id] = connection;
-        // To the thread pool at once, so that an accept loop goes straight back to accepting.
-        await Task.Yield();
+        // To the thread pool at once, so that an accept loop goes straight back to accepting; never to the caller's
+        // SynchronizationContext (Task.Yield would post there), whose thread may be blocked.
+        await Task.CompletedTask.ConfigureAwait(ConfigureAwaitOptions.ForceYielding);
         using IDisposable? scope = _settings.ScopesConnections
             ? ServerLog.ConnectionScope(_settings.Logger, connection.Id, connection.Context)
             : null;

@@ -25,7 +25,9 @@ internal sealed class FakeServer : IAsyncDisposable
         _handler = handler;
         _certificate = certificate;
         _listener.Listen();
-        _acceptLoop = AcceptLoopAsync();
+        // On the thread pool, off the test runner's SynchronizationContext, whose threads all tests share: a test
+        // busy there must not stall this server.
+        _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
     public int Port => ((IPEndPoint)_listener.LocalEndPoint!).Port;

@@ -30,7 +30,9 @@ internal sealed class FaultProxy : IAsyncDisposable
         _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         _listener.Listen();
         Port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
-        _acceptLoop = AcceptLoopAsync();
+        // On the thread pool, off the test runner's SynchronizationContext, whose threads all tests share: a test
+        // busy there must not stall this server.
+        _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
     public int Port { get; }

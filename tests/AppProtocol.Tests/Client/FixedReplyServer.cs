@@ -35,7 +35,9 @@ internal sealed class FixedReplyServer : IAsyncDisposable
         _listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         _listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
         _listener.Listen();
-        _acceptLoop = AcceptLoopAsync();
+        // On the thread pool, off the test runner's SynchronizationContext, whose threads all tests share: a test
+        // busy there must not stall this server.
+        _acceptLoop = Task.Run(AcceptLoopAsync);
     }
 
     public int Port => ((IPEndPoint)_listener.LocalEndPoint!).Port;

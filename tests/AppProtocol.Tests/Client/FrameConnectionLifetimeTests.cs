@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using AppProtocol.Client;
 using AppProtocol.Framing;
 using AppProtocol.Samples;
+using AppProtocol.Tests.Support;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace AppProtocol.Tests.Client;
@@ -138,6 +139,21 @@ public sealed class FrameConnectionLifetimeTests
         Assert.True(connection.TryGetLoad(out int idle));
         Assert.Equal(0, idle);
         Assert.True(connection.TryClaim(maxLoad: 0));
+    }
+
+    [Fact]
+    public async Task A_connection_opened_on_a_blocked_synchronization_context_still_reads_its_answers()
+    {
+        // A caller on a UI thread whose connect completed at once opens the connection there, then blocks on the call.
+        await using var server = FakeServer.Tcp(peer => peer.EchoFramesAsync());
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, server.Port));
+        var options = new FrameClientOptions { Host = "127.0.0.1", Port = server.Port };
+        var blocked = new BlockedSynchronizationContext();
+        await using FrameConnection connection = blocked.Run(() => new FrameConnection(socket, new NetworkStream(socket, ownsSocket: true), options, new ConnectionReuse(options.Describe(), NullLogger.Instance), singleUse: false));
+
+        Assert.NotNull((await SendAsync(connection, Small).WaitAsync(ChildProcess.Timeout)).Response);
+        Assert.Equal(0, blocked.Posted);
     }
 
     private static readonly BoundedPool<PendingRequest> Requests = new(16);

@@ -145,6 +145,25 @@ public class ServerCoreTests
     }
 
     [Fact]
+    public async Task A_connection_handed_over_on_a_blocked_synchronization_context_is_served_on_the_thread_pool()
+    {
+        using FrameConnectionHandler core = new FrameServerBuilder().Run(SearchHandler.Handler).BuildConnectionHandler();
+        var (client, serverEnd) = AppProtocol.Transport.InMemory.InMemoryConnection.CreatePair(new AppProtocol.Transport.InMemory.InMemoryEndPoint("c"), new AppProtocol.Transport.InMemory.InMemoryEndPoint("s"), "1");
+        var blocked = new BlockedSynchronizationContext();
+        Task served = blocked.Run(() => core.OnConnectedAsync(serverEnd));
+        var reader = new AppProtocol.Pipelines.FrameReader(client.Transport.Input);
+
+        await client.Transport.Output.WriteAsync(Requests.Search("ring"));
+        Frame answer = (await reader.ReadFrameAsync().AsTask().WaitAsync(Patience))!.Value;
+
+        Assert.Equal("In the caves beneath the Misty Mountains. \U0001F48D", Requests.Result(answer));
+        Assert.Equal(0, blocked.Posted);
+        client.Transport.Input.AdvanceTo(answer.Content.End);
+        await client.Transport.Output.CompleteAsync();
+        await served.WaitAsync(Patience);
+    }
+
+    [Fact]
     public void A_server_needs_a_handler_and_a_place_to_listen()
     {
         Assert.Contains("Run", Assert.Throws<InvalidOperationException>(() => new FrameServerBuilder().BuildConnectionHandler()).Message, StringComparison.Ordinal);

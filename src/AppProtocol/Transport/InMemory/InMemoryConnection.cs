@@ -47,8 +47,11 @@ public sealed class InMemoryConnection : ConnectionContext
     /// <returns>The client's end and the server's end.</returns>
     public static (InMemoryConnection Client, InMemoryConnection Server) CreatePair(EndPoint client, EndPoint server, string id)
     {
-        var toServer = new Pipe(PipeOptions.Default);
-        var toClient = new Pipe(PipeOptions.Default);
+        // As a socket transport's pipes: a read or flush awaited under a SynchronizationContext (a UI thread, a test
+        // runner's) does not resume on it, so a blocked context cannot stall the connection.
+        var options = new PipeOptions(useSynchronizationContext: false);
+        var toServer = new Pipe(options);
+        var toClient = new Pipe(options);
         var clientEnd = new InMemoryConnection(new DuplexPipe(toClient.Reader, toServer.Writer), client, server, id);
         var serverEnd = new InMemoryConnection(new DuplexPipe(toServer.Reader, toClient.Writer), server, client, id);
         clientEnd._peer = serverEnd;
