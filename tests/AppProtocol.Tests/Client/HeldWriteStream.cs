@@ -53,15 +53,6 @@ internal sealed class HeldWriteStream(Stream inner) : Stream
 
     public override void SetLength(long value) => throw new NotSupportedException();
 
+    // The connection disposes its stream asynchronously only.
     public override ValueTask DisposeAsync() => inner.DisposeAsync();
-
-    protected override void Dispose(bool disposing)
-    {
-        if (disposing)
-        {
-            inner.Dispose();
-        }
-
-        base.Dispose(disposing);
-    }
 }

@@ -23,8 +23,10 @@ public sealed class ObservedTimeProvider : TimeProvider
 
     public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
     {
+        // Reported once the fake clock has it: a test that advances the clock as soon as it hears must see it fire.
+        var timer = new ObservedTimer(this, Fake.CreateTimer(callback, state, dueTime, period));
         Report(dueTime);
-        return new ObservedTimer(this, Fake.CreateTimer(callback, state, dueTime, period));
+        return timer;
     }
 
     /// <summary>Waits until a timer is armed with exactly <paramref name="dueTime"/>, skipping other armings.</summary>
