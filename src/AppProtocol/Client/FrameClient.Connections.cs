@@ -37,10 +37,11 @@ public sealed partial class FrameClient
 
     /// <summary>
     /// The usable connection with the fewest requests outstanding, claimed for the caller; <paramref name="enough"/>
-    /// when it is idle, or the pool is full, so that no new connection is wanted.
+    /// when the caller has it idle to itself, or the pool is full, so that no new connection is wanted.
     /// </summary>
-    /// <remarks>The claim counts as load from the moment of the choice: concurrent callers who all found the same
-    /// connection idle would otherwise pile onto it while the pool could open more.</remarks>
+    /// <remarks>Concurrent callers who all found the same connection idle would otherwise share it while the pool
+    /// could open more: only the first one's claim finds it idle. A full pool is shared by load, claims aside, so the
+    /// callers woken by one read's answers still batch their requests on the connections with the fewest.</remarks>
     private FrameConnection? LeastLoaded(out bool enough)
     {
         while (true)
@@ -67,12 +68,16 @@ public sealed partial class FrameClient
                 return null;
             }
 
-            // An idle connection may have been closed by the server meanwhile (IsUsable then retires it); another
-            // caller may have claimed it since it was counted: look again. In a full pool, any load will do.
-            bool full = open >= _options.MaxConnectionsPerServer;
-            if (best.IsUsable() && best.TryClaim(full ? int.MaxValue : least))
+            // An idle connection may have been closed by the server meanwhile (IsUsable then retires it): look again.
+            if (!best.IsUsable())
             {
-                enough = least == 0 || full;
+                continue;
+            }
+
+            bool idle = least == 0 && best.TryClaim(idleOnly: true);
+            if (idle || best.TryClaim(idleOnly: false))
+            {
+                enough = idle || open >= _options.MaxConnectionsPerServer;
                 return best;
             }
         }
@@ -186,7 +191,7 @@ public sealed partial class FrameClient
             connection = new FrameConnection(socket, stream, _options, _reuse, singleUse);
 
             // The caller who opened it sends on it: claimed before the pool can show it idle to others.
-            _ = connection.TryClaim(0);
+            _ = connection.TryClaim(idleOnly: true);
         }
         catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {

@@ -55,7 +55,7 @@ internal sealed partial class FrameConnection : IAsyncDisposable, IThreadPoolWor
     private bool _closed;
     private bool _endedByServer;
 
-    // Callers who chose this connection and have yet to queue their request: load, so others choose elsewhere.
+    // Callers who chose this connection and have yet to queue their request: it is not idle for another caller.
     private int _claims;
     private int _requests;
     private int _responses;
@@ -80,24 +80,24 @@ internal sealed partial class FrameConnection : IAsyncDisposable, IThreadPoolWor
     /// <summary>Whether the connection carries one request only, then closes.</summary>
     public bool IsSingleUse { get; }
 
-    /// <summary>The requests queued, claimed or awaiting their responses, when the connection still takes requests.</summary>
+    /// <summary>The requests queued or awaiting their responses, when the connection still takes requests.</summary>
     /// <returns><see langword="false"/> when it is retired or closed.</returns>
     public bool TryGetLoad(out int outstanding)
     {
         lock (_pending)
         {
-            outstanding = Load;
+            outstanding = _pending.Count + _toWrite.Count;
             return !_retired;
         }
     }
 
     /// <summary>Claims a place for a caller's next <see cref="SendAsync"/>, which takes the claim, unless the connection is
-    /// retired or its load has grown beyond <paramref name="maxLoad"/> since the caller chose it.</summary>
-    public bool TryClaim(int maxLoad)
+    /// retired, or <paramref name="idleOnly"/> and another caller has a request on it or a claim.</summary>
+    public bool TryClaim(bool idleOnly)
     {
         lock (_pending)
         {
-            if (_retired || Load > maxLoad)
+            if (_retired || (idleOnly && _pending.Count + _toWrite.Count + _claims > 0))
             {
                 return false;
             }
@@ -115,9 +115,6 @@ internal sealed partial class FrameConnection : IAsyncDisposable, IThreadPoolWor
             _claims--;
         }
     }
-
-    // Guarded by _pending.
-    private int Load => _pending.Count + _toWrite.Count + _claims;
 
     /// <summary>Whether the connection is closed for good.</summary>
     public bool IsClosed

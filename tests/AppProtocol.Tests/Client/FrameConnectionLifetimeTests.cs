@@ -120,25 +120,22 @@ public sealed class FrameConnectionLifetimeTests
     }
 
     [Fact]
-    public async Task A_claim_is_load_until_its_request_is_sent_so_concurrent_callers_do_not_share_an_idle_connection()
+    public async Task A_claimed_connection_is_not_idle_to_the_next_caller_until_its_request_is_sent_and_answered()
     {
         await using var server = FakeServer.Tcp(peer => peer.EchoFramesAsync());
         await using FrameConnection connection = await ConnectAsync(server.Port);
 
-        Assert.True(connection.TryClaim(maxLoad: 0));
-        Assert.False(connection.TryClaim(maxLoad: 0));
-        Assert.True(connection.TryGetLoad(out int claimed));
-        Assert.Equal(1, claimed);
+        Assert.True(connection.TryClaim(idleOnly: true));
+        Assert.False(connection.TryClaim(idleOnly: true));
+        Assert.True(connection.TryClaim(idleOnly: false));
+        connection.Unclaim();
 
-        // The helper claims again and sends, which takes one claim: the first is still load once its answer came.
+        // The helper's send takes one claim; the first is still held once its answer came.
         Assert.NotNull((await SendAsync(connection, Small).WaitAsync(ChildProcess.Timeout)).Response);
-        Assert.True(connection.TryGetLoad(out int afterSend));
-        Assert.Equal(1, afterSend);
+        Assert.False(connection.TryClaim(idleOnly: true));
 
         connection.Unclaim();
-        Assert.True(connection.TryGetLoad(out int idle));
-        Assert.Equal(0, idle);
-        Assert.True(connection.TryClaim(maxLoad: 0));
+        Assert.True(connection.TryClaim(idleOnly: true));
     }
 
     [Fact]
@@ -161,7 +158,7 @@ public sealed class FrameConnectionLifetimeTests
     private static async Task<SendOutcome> SendAsync(FrameConnection connection, ReadOnlyMemory<byte> encoded)
     {
         // Claimed as FrameClient claims the connection it chooses (a retired one refuses; its load counts no more).
-        _ = connection.TryClaim(int.MaxValue);
+        _ = connection.TryClaim(idleOnly: false);
         PendingRequest request = PendingRequest.Rent(Requests, default, encoded, leases: false);
         request.Tokens = new CallTokens(CancellationToken.None, CancellationToken.None);
         try
