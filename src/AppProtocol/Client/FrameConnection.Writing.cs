@@ -17,9 +17,6 @@ namespace AppProtocol.Client;
 /// </remarks>
 internal sealed partial class FrameConnection
 {
-    // Content at least this large is written from the caller's memory rather than copied into the pipe.
-    private const int DirectWriteSize = 16 * 1024;
-
     // Only the writer touches these.
     private readonly List<PendingRequest> _batch = [];
 
@@ -177,24 +174,6 @@ internal sealed partial class FrameConnection
         }
 
         return Flushed(await output.FlushAsync().ConfigureAwait(false));
-    }
-
-    // Large content goes from the caller's memory to the stream, after the bytes before it: copied into the pipe, it
-    // went out in a write per 4 KiB segment (a 1 MiB request cost 1.1 to 2.7 ms of client CPU, docs/PERFORMANCE.md).
-    [AsyncMethodBuilder(typeof(PoolingAsyncValueTaskMethodBuilder<>))]
-    private async ValueTask<bool> WriteDirectAsync(PipeWriter output, ReadOnlySequence<byte> content)
-    {
-        if (!Flushed(await output.FlushAsync().ConfigureAwait(false)))
-        {
-            return false;
-        }
-
-        foreach (ReadOnlyMemory<byte> segment in content)
-        {
-            await _stream.WriteAsync(segment).ConfigureAwait(false);
-        }
-
-        return true;
     }
 
     private static bool Flushed(FlushResult result) => !result.IsCompleted && !result.IsCanceled;
