@@ -124,7 +124,8 @@ public sealed partial class FrameClient
         return connection;
     }
 
-    /// <summary>No connection is usable: one caller at a time opens one, and those waiting behind it share it (claimed, as every connection returned is).</summary>
+    /// <summary>No connection is usable: one caller at a time opens one, and those waiting behind it share it (claimed,
+    /// as every connection returned is).</summary>
     private async ValueTask<FrameConnection> GetFirstAsync(CancellationToken cancellationToken)
     {
         await _connectLock.WaitAsync(cancellationToken).ConfigureAwait(false);

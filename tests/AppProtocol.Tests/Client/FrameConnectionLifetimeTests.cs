@@ -120,21 +120,24 @@ public sealed class FrameConnectionLifetimeTests
     }
 
     [Fact]
-    public async Task A_claimed_connection_is_not_idle_to_the_next_caller_until_its_request_is_sent_and_answered()
+    public async Task A_claimed_connection_is_idle_to_no_other_caller_until_the_claim_is_given_back_or_sent()
     {
         await using var server = FakeServer.Tcp(peer => peer.EchoFramesAsync());
         await using FrameConnection connection = await ConnectAsync(server.Port);
 
+        // One caller found it idle; the next does not, though it may still share it as a busy connection.
         Assert.True(connection.TryClaim(idleOnly: true));
         Assert.False(connection.TryClaim(idleOnly: true));
         Assert.True(connection.TryClaim(idleOnly: false));
         connection.Unclaim();
 
-        // The helper's send takes one claim; the first is still held once its answer came.
-        Assert.NotNull((await SendAsync(connection, Small).WaitAsync(ChildProcess.Timeout)).Response);
-        Assert.False(connection.TryClaim(idleOnly: true));
-
+        // Given back, the connection is idle again.
         connection.Unclaim();
+        Assert.True(connection.TryClaim(idleOnly: true));
+        connection.Unclaim();
+
+        // Sent (the helper claims, the send takes the claim) and answered: idle again.
+        Assert.NotNull((await SendAsync(connection, Small).WaitAsync(ChildProcess.Timeout)).Response);
         Assert.True(connection.TryClaim(idleOnly: true));
     }
 
